@@ -1,0 +1,72 @@
+# RSU citizen portal. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PYBABEL := $(VENV)/bin/pybabel
+TRANSLATIONS := app/translations
+POT := $(TRANSLATIONS)/messages.pot
+
+.DEFAULT_GOAL := help
+.PHONY: help setup system-packages run test test-fast lint translations-extract \
+        translations-update translations-compile clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
+
+setup: system-packages $(VENV)/.installed app/static/vendor/.installed translations-compile ## Install everything (safe to run again); no server, no tests
+
+system-packages: ## Install Chromium, fonts and PDF libraries through apt when possible
+	@scripts/system-packages.sh
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# htmx and axe-core are installed by npm and copied here, never committed.
+app/static/vendor/.installed: node_modules/.installed
+	mkdir -p app/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js app/static/vendor/htmx.min.js
+	cp node_modules/axe-core/axe.min.js app/static/vendor/axe.min.js
+	touch $@
+
+run: setup ## Serve the portal on :8000 and the development identity provider on :8001
+	$(FLASK) db upgrade
+	$(FLASK) demo seed --households 200
+	@scripts/run-dev.sh
+
+test: setup ## Run every test against PostgreSQL (TEST_DATABASE_URL or local 127.0.0.1:5432)
+	@$(PY) scripts/ensure_test_database.py
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: setup ## Tests without the browser ones
+	@$(PY) scripts/ensure_test_database.py
+	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+
+lint: setup ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+translations-extract: $(VENV)/.installed ## Regenerate the .pot from the code and templates
+	$(PYBABEL) extract -F babel.cfg -k lazy_gettext -k _l -k _n:1,2 \
+	  --add-comments=Translators: --no-location --sort-output \
+	  --project="RSU portal" --version=1 --msgid-bugs-address=rsu-portal@example.invalid \
+	  -o $(POT) app
+	@$(PY) scripts/normalize_pot.py $(POT)
+
+translations-update: translations-extract ## Merge the .pot into the ar and fr catalogs
+	$(PYBABEL) update -i $(POT) -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+
+translations-compile: $(VENV)/.installed ## Compile the catalogs (.mo files are not committed)
+	@$(PYBABEL) compile -d $(TRANSLATIONS) 2>&1 | grep -v "^compiling catalog" || true
+
+clean: ## Remove the virtual env, node_modules and generated files
+	rm -rf $(VENV) node_modules app/static/vendor instance
