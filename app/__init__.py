@@ -1,0 +1,46 @@
+"""The RSU citizen portal."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from app.config import INSTANCE_DIR, settings_from_env, validate
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the portal. ``config`` overrides settings read from the environment."""
+    settings = settings_from_env()
+    if config:
+        settings.update(config)
+    validate(settings)
+
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_mapping(settings)
+
+    from app.logging_setup import configure_logging
+
+    configure_logging(app.config["LOG_LEVEL"])
+
+    from app.extensions import babel, csrf, db, htmx
+    from app.i18n import select_locale
+    from app.integrations.identity import init_identity
+    from app.web import init_web
+    from app.web.sessions import DatabaseSessionInterface
+
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories="translations"
+    )
+    app.session_interface = DatabaseSessionInterface()
+    init_identity(app)
+    init_web(app)
+
+    from app.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,14 @@
+"""Flask CLI commands: the scriptable entry points (``flask --app wsgi <group> <command>``)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli.database import db_group
+    from app.cli.demo import demo_group
+    from app.cli.sessions import sessions_group
+
+    for group in (db_group, demo_group, sessions_group):
+        app.cli.add_command(group)

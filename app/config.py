@@ -1,0 +1,201 @@
+"""Settings, read from the environment.
+
+Every setting the portal understands is listed in ``SETTINGS`` with its
+default and a one-line description; the README table is checked against this
+list by a test, so the two cannot drift apart.
+
+Production refuses to start without its secrets: a portal that silently falls
+back to a development key or an SQLite file would be a security incident, not
+a convenience.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105
+DEVELOPMENT_OIDC_ISSUER = "http://127.0.0.1:8001"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the portal cannot start safely with the given settings."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    description: str
+    required_in_production: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("RSU_ENV", "development", "`development`, `test` or `production`."),
+    Setting(
+        "SECRET_KEY",
+        None,
+        "Signs the session cookie and CSRF tokens. Development uses a fixed key.",
+        required_in_production=True,
+    ),
+    Setting(
+        "DATABASE_URL",
+        "sqlite:///instance/rsu.sqlite3",
+        "SQLAlchemy URL. PostgreSQL: `postgresql+psycopg://user@host/db`.",
+        required_in_production=True,
+    ),
+    Setting(
+        "OIDC_ISSUER",
+        DEVELOPMENT_OIDC_ISSUER,
+        "Issuer of the identity provider; discovery is read from "
+        "`<issuer>/.well-known/openid-configuration`.",
+        required_in_production=True,
+    ),
+    Setting(
+        "OIDC_CLIENT_ID",
+        "rsu-portal",
+        "Client id registered with the identity provider.",
+        required_in_production=True,
+    ),
+    Setting(
+        "OIDC_CLIENT_AUTH_METHOD",
+        "client_secret_basic",
+        "`client_secret_basic` or `private_key_jwt` (MOSIP eSignet accepts only the latter).",
+    ),
+    Setting(
+        "OIDC_CLIENT_SECRET",
+        "development-client-secret",
+        "Client secret, for `client_secret_basic`.",
+    ),
+    Setting(
+        "OIDC_PRIVATE_KEY_FILE",
+        None,
+        "PEM private key that signs client assertions, for `private_key_jwt`.",
+    ),
+    Setting("OIDC_SCOPES", "openid profile", "Scopes requested at login."),
+    Setting(
+        "OIDC_ID_TOKEN_ALGS",
+        "RS256,PS256,ES256",
+        "Signature algorithms accepted on ID tokens. `none` is always refused.",
+    ),
+    Setting("OIDC_IDCS_CLAIM", "idcs", "Claim that carries the IDCS."),
+    Setting("OIDC_CNIE_CLAIM", "cnie", "Claim that carries the CNIE number."),
+    Setting("OIDC_ROLES_CLAIM", "roles", "Claim that carries staff roles."),
+    Setting("OIDC_OFFICE_CLAIM", "office", "Claim that carries a staff member's office."),
+    Setting("OIDC_LEEWAY_SECONDS", "60", "Clock skew tolerated on ID-token times, in seconds."),
+    Setting("SESSION_IDLE_MINUTES", "30", "A session ends after this long without a request."),
+    Setting("SESSION_ABSOLUTE_HOURS", "12", "A session ends this long after login, whatever."),
+    Setting("LOG_LEVEL", "INFO", "Python logging level. Logs never carry IDs or tokens."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _sqlite_url_under_root(url: str) -> str:
+    """Anchor a relative SQLite path at the project root so `flask` works from anywhere."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        relative = url[len(prefix) :]
+        if relative and relative != ":memory:":
+            path = PROJECT_ROOT / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return prefix + str(path)
+    return url
+
+
+def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read every setting from the environment.
+
+    In production, settings marked ``required_in_production`` get no default:
+    they stay None and ``validate`` refuses to start.
+    """
+    env = os.environ if env is None else env
+    rsu_env = env.get("RSU_ENV") or "development"
+    production = rsu_env == "production"
+
+    def get(name: str) -> str | None:
+        value = env.get(name)
+        if value:
+            return value
+        setting = _BY_NAME[name]
+        if production and setting.required_in_production:
+            return None
+        return setting.default
+
+    algs = [a.strip() for a in (get("OIDC_ID_TOKEN_ALGS") or "").split(",") if a.strip()]
+    database_url = get("DATABASE_URL")
+    secret_key = get("SECRET_KEY")
+    if secret_key is None and not production:
+        secret_key = DEVELOPMENT_SECRET_KEY
+    client_secret = env.get("OIDC_CLIENT_SECRET") or (
+        None if production else _BY_NAME["OIDC_CLIENT_SECRET"].default
+    )
+
+    return {
+        "RSU_ENV": rsu_env,
+        "DEBUG": False,
+        "TESTING": rsu_env == "test",
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": _sqlite_url_under_root(database_url) if database_url else None,
+        "OIDC_ISSUER": (get("OIDC_ISSUER") or "").rstrip("/") or None,
+        "OIDC_CLIENT_ID": get("OIDC_CLIENT_ID"),
+        "OIDC_CLIENT_AUTH_METHOD": get("OIDC_CLIENT_AUTH_METHOD"),
+        "OIDC_CLIENT_SECRET": client_secret,
+        "OIDC_PRIVATE_KEY_FILE": get("OIDC_PRIVATE_KEY_FILE"),
+        "OIDC_SCOPES": get("OIDC_SCOPES"),
+        "OIDC_ID_TOKEN_ALGS": algs,
+        "OIDC_IDCS_CLAIM": get("OIDC_IDCS_CLAIM"),
+        "OIDC_CNIE_CLAIM": get("OIDC_CNIE_CLAIM"),
+        "OIDC_ROLES_CLAIM": get("OIDC_ROLES_CLAIM"),
+        "OIDC_OFFICE_CLAIM": get("OIDC_OFFICE_CLAIM"),
+        "OIDC_LEEWAY_SECONDS": int(get("OIDC_LEEWAY_SECONDS") or 60),
+        "SESSION_IDLE_MINUTES": int(get("SESSION_IDLE_MINUTES") or 30),
+        "SESSION_ABSOLUTE_HOURS": int(get("SESSION_ABSOLUTE_HOURS") or 12),
+        "LOG_LEVEL": get("LOG_LEVEL"),
+        # Cookie flags: Secure only where TLS is guaranteed (production).
+        "SESSION_COOKIE_NAME": "rsu_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the session
+        "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,
+    }
+
+
+def validate(settings: Mapping[str, Any]) -> None:
+    """Refuse settings the portal cannot run safely with.
+
+    In production every missing secret is named at once, so that an operator
+    fixes them in one go rather than one restart at a time.
+    """
+    if settings["RSU_ENV"] not in {"development", "test", "production"}:
+        raise ConfigError(
+            f"RSU_ENV must be development, test or production, not {settings['RSU_ENV']!r}"
+        )
+    method = settings["OIDC_CLIENT_AUTH_METHOD"]
+    if method not in {"client_secret_basic", "private_key_jwt"}:
+        raise ConfigError("OIDC_CLIENT_AUTH_METHOD must be client_secret_basic or private_key_jwt")
+    algs = settings["OIDC_ID_TOKEN_ALGS"]
+    if not algs or any(a.lower() == "none" for a in algs):
+        raise ConfigError("OIDC_ID_TOKEN_ALGS must list real signature algorithms, never none")
+
+    if settings["RSU_ENV"] != "production":
+        return
+    missing = [s.name for s in SETTINGS if s.required_in_production and not settings.get(s.name)]
+    if method == "private_key_jwt" and not settings.get("OIDC_PRIVATE_KEY_FILE"):
+        missing.append("OIDC_PRIVATE_KEY_FILE")
+    if method == "client_secret_basic" and not settings.get("OIDC_CLIENT_SECRET"):
+        missing.append("OIDC_CLIENT_SECRET")
+    if settings.get("SECRET_KEY") == DEVELOPMENT_SECRET_KEY and "SECRET_KEY" not in missing:
+        missing.append("SECRET_KEY (the development key is not a secret)")
+    if missing:
+        raise ConfigError(
+            "Refusing to start in production: missing setting(s) " + ", ".join(missing)
+        )

@@ -1,0 +1,127 @@
+"""Signing in: from a verified national-ID login to an account, a person or a staff member."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db import transaction
+from app.domain.errors import DomainError
+from app.integrations.identity import VerifiedIdentity
+from app.integrations.population_register import population_register
+from app.models import Account, Person, StaffRole, StaffUser
+from app.services import audit
+from app.services.actors import Actor
+
+
+@dataclass(frozen=True)
+class ClaimNames:
+    """Which ID-token claims carry what. Providers name them differently."""
+
+    idcs: str = "idcs"
+    cnie: str = "cnie"
+    roles: str = "roles"
+    office: str = "office"
+
+
+def staff_roles_in(claims: dict[str, Any], claim: str) -> list[str]:
+    """Known staff roles in the roles claim (a list, or a space-separated string)."""
+    raw = claims.get(claim) or []
+    values = raw.split() if isinstance(raw, str) else list(raw)
+    known = {role.value for role in StaffRole}
+    return sorted({str(v) for v in values} & known)
+
+
+def _birth_date(claims: dict[str, Any]) -> date | None:
+    try:
+        return date.fromisoformat(str(claims.get("birthdate")))
+    except ValueError:
+        return None
+
+
+def _person_outside_rnp(db: Session, claims: dict[str, Any], cnie: str) -> Person:
+    """The person a CNIE login describes, when the RNP does not know them yet.
+
+    They may not declare a household, but they get an account and a guide to
+    the RNP. Their row is refreshed from the claims at each login.
+    """
+    birth_date = _birth_date(claims)
+    if birth_date is None:
+        raise DomainError("identity_claims_incomplete")
+    person = db.scalar(select(Person).where(Person.cnie == cnie))
+    if person is None:
+        person = Person(cnie=cnie, in_rnp=False)
+        db.add(person)
+    person.first_name_latin = str(claims.get("given_name") or "")
+    person.last_name_latin = str(claims.get("family_name") or "")
+    person.first_name_ar = str(claims.get("given_name#ar") or person.first_name_latin)
+    person.last_name_ar = str(claims.get("family_name#ar") or person.last_name_latin)
+    person.birth_date = birth_date
+    person.sex = "F" if claims.get("gender") == "female" else "M"
+    return person
+
+
+def sign_in(db: Session, identity: VerifiedIdentity, names: ClaimNames) -> Account:
+    """Record a verified login. The account key is (issuer, subject).
+
+    Staff are recognised by the roles claim; citizens are linked to the RNP
+    by the IDCS claim, or else the CNIE claim. One transaction, audited.
+    """
+    claims = identity.claims
+    now = clock.now()
+    with transaction(db):
+        account = db.scalar(
+            select(Account).where(
+                Account.issuer == identity.issuer, Account.subject == identity.subject
+            )
+        )
+        if account is None:
+            account = Account(
+                issuer=identity.issuer, subject=identity.subject, created_at=now, last_login_at=now
+            )
+            db.add(account)
+        account.last_login_at = now
+
+        roles = staff_roles_in(claims, names.roles)
+        if roles:
+            staff = account.staff or StaffUser(account=account)
+            staff.display_name = str(claims.get("name") or identity.subject)
+            staff.office = str(claims[names.office]) if claims.get(names.office) else None
+            staff.roles = roles
+            staff.active = True
+            db.add(staff)
+            kind = "staff"
+        else:
+            if account.staff is not None:
+                account.staff.active = False  # the provider no longer says they are staff
+            register = population_register(db)
+            idcs = str(claims.get(names.idcs) or "")
+            cnie = str(claims.get(names.cnie) or "").strip().upper()
+            found = register.lookup_idcs(idcs) if idcs else None
+            if found is None and cnie:
+                found = register.find_by_cnie(cnie)
+            if found is not None:
+                account.person_id = found.person_id
+            elif cnie:
+                account.person = _person_outside_rnp(db, claims, cnie)
+            else:
+                raise DomainError("identity_claims_incomplete")
+            kind = "citizen"
+
+        db.flush()
+        actor = Actor(kind, account.id, account.person_id, "online", account.person_id)
+        audit.record(db, actor, "login", subject_type="account", subject_id=account.id)
+    return account
+
+
+def set_preferred_language(db: Session, account_id: int, language: str) -> None:
+    """Remember the language a person chose; messages to them use it."""
+    with transaction(db):
+        account = db.get(Account, account_id)
+        if account is not None:
+            account.preferred_locale = language

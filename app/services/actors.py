@@ -1,0 +1,28 @@
+"""Who is acting: the person or staff member behind each use case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The one doing an act, and the citizen it is done for.
+
+    ``kind`` is ``citizen``, ``staff`` or ``system``. ``channel`` says where it
+    happened: ``online``, ``counter``, ``backoffice`` or ``cli``.
+    """
+
+    kind: str
+    account_id: int | None
+    person_id: int | None = None
+    channel: str = "online"
+    on_behalf_of_person_id: int | None = None
+
+    @classmethod
+    def citizen(cls, account_id: int, person_id: int) -> Actor:
+        return cls("citizen", account_id, person_id, "online", person_id)
+
+    @classmethod
+    def system(cls, channel: str = "cli") -> Actor:
+        return cls("system", None, None, channel, None)

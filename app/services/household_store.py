@@ -1,0 +1,102 @@
+"""Writing households: the steps every path that creates one shares.
+
+These helpers add rows to the caller's transaction and never commit: the use
+case around them (registration, the demo seed) owns the transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.domain.identifiers import rsu_number
+from app.models import (
+    Household,
+    HouseholdVersion,
+    HouseholdVersionMember,
+    Membership,
+)
+from app.services import audit
+from app.services.actors import Actor
+
+
+def next_household_id(db: Session) -> int:
+    """Reserve the next household id, so the RSU number can be derived from it.
+
+    On PostgreSQL the id comes from the table's sequence (safe under
+    concurrency); SQLite serialises writers, so the next integer is enough.
+    """
+    if db.get_bind().dialect.name == "postgresql":
+        return int(
+            db.execute(
+                text("SELECT nextval(pg_get_serial_sequence('households', 'id'))")
+            ).scalar_one()
+        )
+    return int(db.scalar(select(func.coalesce(func.max(Household.id), 0))) or 0) + 1
+
+
+def create_household(
+    db: Session,
+    *,
+    declarant_id: int,
+    declaration: dict[str, Any],
+    members: list[tuple[int, str]],
+    actor: Actor,
+    made_by: str = "declarant",
+) -> Household:
+    """A new household with its version 1, its version members and memberships.
+
+    ``members`` lists (person id, relation to the declarant), the declarant
+    first. The partial unique index on active memberships refuses a person
+    who already belongs to another household, whatever the code checked.
+    """
+    now = clock.now()
+    household_id = next_household_id(db)
+    household = Household(
+        id=household_id,
+        rsu_number=rsu_number(household_id),
+        status="active",
+        declarant_id=declarant_id,
+        region=declaration["residence"]["region"],
+        version_number=1,
+        registered_at=now,
+    )
+    db.add(household)
+    version = HouseholdVersion(
+        household=household,
+        number=1,
+        declaration=declaration,
+        event="registration",
+        made_by=made_by,
+        made_by_account_id=actor.account_id,
+        created_at=now,
+    )
+    db.add(version)
+    for position, (person_id, relation) in enumerate(members):
+        db.add(
+            HouseholdVersionMember(
+                version=version, person_id=person_id, position=position, relation=relation
+            )
+        )
+        db.add(
+            Membership(
+                household=household,
+                person_id=person_id,
+                relation=relation,
+                started_at=now,
+            )
+        )
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "household_registered",
+        subject_type="household",
+        subject_id=household.id,
+        on_behalf_of_person_id=declarant_id,
+        details={"version": 1, "members": len(members)},
+    )
+    return household

@@ -1,0 +1,37 @@
+"""Reading a person's household: the scope every citizen page starts from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Household, Membership, Person
+
+
+@dataclass(frozen=True)
+class PersonOverview:
+    person: Person
+    household: Household | None
+    membership: Membership | None
+
+    @property
+    def is_declarant(self) -> bool:
+        return self.household is not None and self.household.declarant_id == self.person.id
+
+
+def active_membership(db: Session, person_id: int) -> Membership | None:
+    return db.scalar(
+        select(Membership).where(Membership.person_id == person_id, Membership.ended_at.is_(None))
+    )
+
+
+def overview_for_person(db: Session, person_id: int) -> PersonOverview:
+    """The person and the household they currently belong to, if any."""
+    person = db.get(Person, person_id)
+    if person is None:
+        raise LookupError("person not found")
+    membership = active_membership(db, person_id)
+    household = membership.household if membership is not None else None
+    return PersonOverview(person=person, household=household, membership=membership)
