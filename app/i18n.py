@@ -1,0 +1,106 @@
+"""Language choice and locale-aware formatting.
+
+The order is fixed by DESIGN.md:
+1. the language switch (``?lang=`` or the ``lang`` cookie it sets);
+2. the signed-in user's stored preference;
+3. the browser's ``Accept-Language``;
+4. Arabic.
+
+Translations live in ``translations/ar`` and ``translations/fr``; formatting
+uses the Moroccan variants ``ar_MA`` and ``fr_MA`` (Moroccan month names,
+``1 234,50 MAD``). gettext falls back from ``ar_MA`` to ``ar`` by itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_timezone
+from babel.numbers import format_currency as babel_format_currency
+from babel.numbers import format_decimal as babel_format_decimal
+from flask import g, request
+from flask_babel import get_locale
+
+LANGUAGES = ("ar", "fr")
+DEFAULT_LANGUAGE = "ar"
+FORMAT_LOCALES = {"ar": "ar_MA", "fr": "fr_MA"}
+LANG_COOKIE = "lang"
+MOROCCO_TZ = get_timezone("Africa/Casablanca")
+
+
+def requested_language() -> str | None:
+    """The language chosen with the switch on this request, if any."""
+    value = request.args.get("lang")
+    return value if value in LANGUAGES else None
+
+
+def select_language() -> str:
+    chosen = requested_language() or request.cookies.get(LANG_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    account = g.get("account")
+    if account is not None and account.preferred_locale in LANGUAGES:
+        return str(account.preferred_locale)
+    best = request.accept_languages.best_match(LANGUAGES)
+    return best or DEFAULT_LANGUAGE
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the Moroccan variant of the chosen language."""
+    return FORMAT_LOCALES[select_language()]
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
+
+
+def text_direction() -> str:
+    locale = get_locale() or Locale.parse(FORMAT_LOCALES[DEFAULT_LANGUAGE])
+    return str(locale.text_direction)
+
+
+def _locale() -> Locale:
+    return get_locale() or Locale.parse(FORMAT_LOCALES[DEFAULT_LANGUAGE])
+
+
+def format_day(value: date | datetime | None) -> str:
+    """A date the way people write it: 3 juillet 2026, 3 يوليوز 2026."""
+    if value is None:
+        return ""
+    return str(babel_format_date(value, "d MMMM y", locale=_locale()))
+
+
+def format_moment(value: datetime | None) -> str:
+    """A date and time in Moroccan local time."""
+    if value is None:
+        return ""
+    return str(babel_format_datetime(value, "d MMMM y HH:mm", tzinfo=MOROCCO_TZ, locale=_locale()))
+
+
+def format_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return str(babel_format_datetime(value, "HH:mm", tzinfo=MOROCCO_TZ, locale=_locale()))
+
+
+def format_score(value: Decimal | None) -> str:
+    """A score with exactly 7 decimals, never Babel's default 3 (which would show 9,326)."""
+    if value is None:
+        return ""
+    return str(babel_format_decimal(value, format="0.0000000", locale=_locale()))
+
+
+def format_amount(value: Decimal | int | float | None) -> str:
+    if value is None:
+        return ""
+    return str(babel_format_currency(value, "MAD", locale=_locale()))
+
+
+def format_number(value: Any) -> str:
+    return str(babel_format_decimal(value, locale=_locale()))

@@ -1,0 +1,90 @@
+"""The web layer: blueprints, access rules, headers, templates helpers, error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, request, url_for
+from werkzeug.wrappers import Response
+
+from app import i18n
+from app.web.access import current_account, init_access, is_staff
+from app.web.errors import init_errors
+from app.web.forms import form_errors
+from app.web.security_headers import init_security_headers
+
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def language_switch_url(language: str) -> str:
+    """The current page in another language (or the home page after a POST)."""
+    if request.method != "GET" or request.endpoint is None:
+        return url_for("public.home", lang=language)
+    args = request.args.to_dict(flat=True)
+    args["lang"] = language
+    return f"{request.path}?{urlencode(args)}"
+
+
+def remember_language(response: Response) -> Response:
+    """``?lang=`` sets the cookie, and becomes the signed-in person's preference."""
+    chosen = i18n.requested_language()
+    if chosen is None:
+        return response
+    if request.cookies.get(i18n.LANG_COOKIE) != chosen:
+        from flask import current_app
+
+        response.set_cookie(
+            i18n.LANG_COOKIE,
+            chosen,
+            max_age=LANG_COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+        )
+    account = current_account()
+    if account is not None and account.preferred_locale != chosen:
+        from app.extensions import db
+        from app.services.accounts import set_preferred_language
+
+        set_preferred_language(db.session, account.id, chosen)
+    return response
+
+
+def template_context() -> dict[str, Any]:
+    account = current_account()
+    return {
+        "language": i18n.current_language(),
+        "text_direction": i18n.text_direction(),
+        "account": account,
+        "signed_in_person": account.person
+        if account is not None and not is_staff(account)
+        else None,
+        "signed_in_staff": account.staff if account is not None and is_staff(account) else None,
+        "language_switch_url": language_switch_url,
+    }
+
+
+def init_web(app: Flask) -> None:
+    from app.web.auth import bp as auth_bp
+    from app.web.backoffice import bp as backoffice_bp
+    from app.web.citizen import bp as citizen_bp
+    from app.web.counter import bp as counter_bp
+    from app.web.public import bp as public_bp
+
+    init_access(app)
+    init_security_headers(app)
+    init_errors(app)
+    app.after_request(remember_language)
+    app.context_processor(template_context)
+    app.jinja_env.filters.update(
+        day=i18n.format_day,
+        moment=i18n.format_moment,
+        clock_time=i18n.format_time,
+        score=i18n.format_score,
+        amount=i18n.format_amount,
+        number=i18n.format_number,
+    )
+    app.jinja_env.globals["form_errors"] = form_errors
+    for blueprint in (public_bp, auth_bp, citizen_bp, counter_bp, backoffice_bp):
+        app.register_blueprint(blueprint)

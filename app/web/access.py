@@ -1,0 +1,134 @@
+"""Access rules: every route declares who may open it, and the default is refusal.
+
+A view gets its rule with ``@access(Rule.X)``. A request to a view without a
+rule is refused with 403 before the view runs, and a test lists every route
+to prove none is missing. Rules here are about *who* the visitor is; whether
+a household's data belongs to them is decided by the services, which scope
+every query to the signed-in person.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from werkzeug.wrappers import Response
+
+from app.models import Account, StaffRole
+
+log = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+RULE_ATTRIBUTE = "_access_rule"
+
+
+class Rule(enum.Enum):
+    PUBLIC = "public"  # anyone, signed in or not
+    SIGNED_IN = "signed_in"  # any signed-in account, citizen or staff
+    CITIZEN = "citizen"  # a signed-in person (in the RNP or not), not staff
+    COUNTER_AGENT = "counter_agent"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+    DEVELOPMENT_ONLY = "development_only"  # does not exist outside development
+
+
+STAFF_RULES = {
+    Rule.COUNTER_AGENT: StaffRole.COUNTER_AGENT,
+    Rule.REVIEWER: StaffRole.REVIEWER,
+    Rule.ADMIN: StaffRole.ADMIN,
+}
+
+
+def access(rule: Rule) -> Callable[[F], F]:
+    def mark(view: F) -> F:
+        setattr(view, RULE_ATTRIBUTE, rule)
+        return view
+
+    return mark
+
+
+def rule_of(view: Callable[..., Any]) -> Rule | None:
+    return getattr(view, RULE_ATTRIBUTE, None)
+
+
+def current_account() -> Account | None:
+    return g.get("account")
+
+
+def is_staff(account: Account | None) -> bool:
+    return account is not None and account.staff is not None and account.staff.active
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only same-site paths are followed after login, never another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _login_redirect() -> Response:
+    next_path = request.full_path if request.method == "GET" else None
+    if next_path and next_path.endswith("?"):
+        next_path = next_path[:-1]
+    return redirect(url_for("auth.login", next=safe_next_url(next_path)))
+
+
+def enforce_access() -> Response | None:
+    """before_request hook: apply the rule of the matched view, deny if there is none."""
+    if request.endpoint is None:
+        return None  # 404 or 405: Flask answers it
+    if request.endpoint == "static":
+        return None  # our own CSS, JS and images; public by nature
+    view = current_app.view_functions.get(request.endpoint)
+    rule = rule_of(view) if view else None
+    if rule is None:
+        log.error("refused: route %s declares no access rule", request.endpoint)
+        abort(403)
+
+    account = current_account()
+    if rule is Rule.PUBLIC:
+        return None
+    if rule is Rule.DEVELOPMENT_ONLY:
+        if current_app.config["RSU_ENV"] != "development":
+            abort(404)
+        return None
+    if account is None:
+        return _login_redirect()
+    if rule is Rule.SIGNED_IN:
+        return None
+    if rule is Rule.CITIZEN:
+        if is_staff(account) or account.person is None:
+            abort(403)
+        return None
+    role = STAFF_RULES[rule]
+    if not (is_staff(account) and account.staff is not None and account.staff.has_role(role)):
+        abort(403)
+    return None
+
+
+def load_account() -> None:
+    """before_request hook: put the signed-in account (or None) on ``g``."""
+    from app.extensions import db
+
+    account_id = session.get("account_id")
+    g.account = db.session.get(Account, account_id) if account_id else None
+
+
+def init_access(app: Flask) -> None:
+    app.before_request(load_account)
+    app.before_request(enforce_access)
+
+
+def signed_in_person_id() -> int:
+    """The signed-in citizen's person id (routes under Rule.CITIZEN always have one)."""
+    account = current_account()
+    if account is None or account.person_id is None:
+        abort(403)
+    return account.person_id

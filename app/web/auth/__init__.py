@@ -1,0 +1,7 @@
+"""Login and logout with the national ID (OpenID Connect)."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from app.web.auth import routes  # noqa: E402,F401

@@ -1,0 +1,7 @@
+"""The signed-in citizen's space."""
+
+from flask import Blueprint
+
+bp = Blueprint("citizen", __name__)
+
+from app.web.citizen import routes  # noqa: E402,F401

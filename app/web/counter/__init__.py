@@ -1,0 +1,7 @@
+"""The counter desk, for agents who serve walk-in citizens."""
+
+from flask import Blueprint
+
+bp = Blueprint("counter", __name__, url_prefix="/counter")
+
+from app.web.counter import routes  # noqa: E402,F401

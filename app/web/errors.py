@@ -1,0 +1,76 @@
+"""Error pages in both languages. They never show a stack trace or internal detail."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+# (title, explanation) for each status we answer with a page of our own.
+ERROR_TEXTS = {
+    400: (
+        _l("Something in the request was not right"),
+        _l("Go back to the previous page and try again."),
+    ),
+    403: (
+        _l("You cannot open this page"),
+        _l("This page is not available with the account you are signed in with."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l("Check the address. If you typed it, make sure every character is right."),
+    ),
+    405: (
+        _l("This page cannot be used this way"),
+        _l("Go back to the previous page and use its buttons and links."),
+    ),
+    413: (
+        _l("What you sent is too large"),
+        _l("Send smaller files, then try again."),
+    ),
+    429: (
+        _l("Too many attempts"),
+        _l("For your protection, wait a while before trying again."),
+    ),
+    500: (
+        _l("Sorry, there is a problem with the service"),
+        _l("Nothing you did caused this. Try again later."),
+    ),
+}
+CSRF_TEXTS = (
+    _l("This form has expired"),
+    _l("For your security, forms expire. Go back, reload the page and send the form again."),
+)
+
+
+def render_error(status: int, texts: tuple[object, object] | None = None) -> tuple[str, int]:
+    fallback = ERROR_TEXTS[400 if status < 500 else 500]
+    title, explanation = texts or ERROR_TEXTS.get(status, fallback)
+    return (
+        render_template("errors/error.html", status=status, title=title, explanation=explanation),
+        status,
+    )
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError) -> tuple[str, int]:
+        return render_error(400, CSRF_TEXTS)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[str, int] | HTTPException:
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[str, int]:
+        if isinstance(error, HTTPException):
+            return _http(error)  # type: ignore[return-value]
+        log.exception("unexpected error", exc_info=error)
+        return render_error(InternalServerError.code)

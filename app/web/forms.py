@@ -1,0 +1,23 @@
+"""Form helpers shared by every area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+
+
+def form_errors(form: FlaskForm | None) -> list[tuple[str, str]]:
+    """(anchor id, first message) for each field in error, in page order.
+
+    Radio groups link to their first option, as the GOV.UK error summary does.
+    """
+    if form is None:
+        return []
+    found: list[tuple[str, str]] = []
+    for field in form:
+        if field.errors:
+            anchor = f"{field.id}-0" if field.type == "RadioField" else field.id
+            message: Any = field.errors[0]
+            found.append((anchor, str(message)))
+    return found

@@ -1,0 +1,7 @@
+"""Public pages: home, guides, health checks."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from app.web.public import routes  # noqa: E402,F401

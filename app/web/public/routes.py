@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from flask import jsonify, render_template
+from sqlalchemy import text
+from werkzeug.wrappers import Response
+
+from app.extensions import db
+from app.web.access import Rule, access
+from app.web.public import bp
+
+
+@bp.get("/")
+@access(Rule.PUBLIC)
+def home() -> str:
+    return render_template("public/home.html")
+
+
+@bp.get("/guide/idcs")
+@access(Rule.PUBLIC)
+def idcs_guide() -> str:
+    """How to get an IDCS: every member of a household must be in the RNP first."""
+    return render_template("public/idcs_guide.html")
+
+
+@bp.get("/healthz")
+@access(Rule.PUBLIC)
+def healthz() -> Response:
+    """Liveness: the process answers."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+@access(Rule.PUBLIC)
+def readyz() -> tuple[Response, int]:
+    """Readiness: the database answers too."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok"), 200

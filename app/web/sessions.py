@@ -1,0 +1,171 @@
+"""Server-side sessions stored in the database.
+
+The cookie carries only a random 256-bit id; the table keeps its SHA-256. So
+logout, the idle timeout and the absolute timeout revoke a session for real:
+a copied cookie is dead once the row is gone. The session holds ids, never
+personal data.
+
+We write our own interface instead of Flask-Session's SQLAlchemy backend:
+that backend needs Flask-SQLAlchemy and creates its table outside our
+migrations, which the model/migration comparison test would then flag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import delete
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.datastructures import CallbackDict
+
+from app import clock
+from app.models import WebSession
+
+# Refreshing last_seen_at on every request would make every page a write; a
+# minute of precision is plenty for a 30-minute idle timeout.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ServerSession(CallbackDict[str, Any], SessionMixin):
+    def __init__(
+        self,
+        initial: dict[str, Any] | None = None,
+        token: str | None = None,
+        row_exists: bool = False,
+        authenticated_at: datetime | None = None,
+        last_seen_at: datetime | None = None,
+    ) -> None:
+        def on_update(_self: Any) -> None:
+            self.modified = True
+
+        super().__init__(initial or {}, on_update)
+        self.token = token
+        self.row_exists = row_exists
+        self.authenticated_at = authenticated_at
+        self.last_seen_at = last_seen_at
+        self.modified = False
+        self.old_token: str | None = None
+        self.destroyed = False
+
+    def regenerate(self) -> None:
+        """Give the session a new id (at login), so a planted id is worthless."""
+        self.old_token = self.token if self.row_exists else None
+        self.token = None
+        self.row_exists = False
+        self.modified = True
+
+    def destroy(self) -> None:
+        """End the session now: the row is deleted and the cookie cleared."""
+        self.clear()
+        self.destroyed = True
+
+    def mark_authenticated(self) -> None:
+        self.authenticated_at = clock.now()
+        self.modified = True
+
+
+class DatabaseSessionInterface(SessionInterface):
+    def _sessions(self, app: Flask) -> Session:
+        factory: sessionmaker[Session] = app.extensions["rsu_db"]
+        return factory()
+
+    def _expired(self, app: Flask, row: WebSession, now: datetime) -> bool:
+        idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+        absolute = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
+        if now - row.last_seen_at > idle:
+            return True
+        started = row.authenticated_at or row.created_at
+        return now - started > absolute
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        token = request.cookies.get(self.get_cookie_name(app))
+        if not token or len(token) > 128:
+            return ServerSession()
+        with self._sessions(app) as db:
+            row = db.get(WebSession, _hash(token))
+            if row is None:
+                return ServerSession()
+            now = clock.now()
+            if self._expired(app, row, now):
+                db.delete(row)
+                db.commit()
+                return ServerSession()
+            return ServerSession(
+                dict(row.data),
+                token=token,
+                row_exists=True,
+                authenticated_at=row.authenticated_at,
+                last_seen_at=row.last_seen_at,
+            )
+
+    def save_session(  # type: ignore[override]
+        self, app: Flask, session: ServerSession, response: Response
+    ) -> None:
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        now = clock.now()
+
+        with self._sessions(app) as db:
+            if session.old_token:
+                db.execute(delete(WebSession).where(WebSession.id_hash == _hash(session.old_token)))
+            if session.destroyed or (not session and session.modified):
+                if session.row_exists and session.token:
+                    db.execute(delete(WebSession).where(WebSession.id_hash == _hash(session.token)))
+                db.commit()
+                if session.row_exists or session.destroyed:
+                    response.delete_cookie(name, domain=domain, path=path)
+                return
+            if not session and not session.row_exists:
+                db.commit()  # nothing to keep: no row, no cookie
+                return
+
+            if session.token is None:
+                session.token = secrets.token_urlsafe(32)
+            id_hash = _hash(session.token)
+            touch_due = session.last_seen_at is None or now - session.last_seen_at > TOUCH_INTERVAL
+            if session.row_exists and not session.modified and not touch_due:
+                return
+            row = db.get(WebSession, id_hash) if session.row_exists else None
+            if row is None:
+                row = WebSession(id_hash=id_hash, created_at=now)
+                db.add(row)
+            row.data = dict(session)
+            row.account_id = session.get("account_id")
+            row.authenticated_at = session.authenticated_at
+            row.last_seen_at = now
+            db.commit()
+
+        response.set_cookie(
+            name,
+            session.token,
+            httponly=self.get_cookie_httponly(app),
+            secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+            domain=domain,
+            path=path,
+            # A browser-session cookie: the server decides when the session ends.
+        )
+
+
+def purge_expired_sessions(db: Session, app: Flask) -> int:
+    """Delete sessions past their idle or absolute timeout. Returns how many went."""
+    now = clock.now()
+    idle_cutoff = now - timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    absolute_cutoff = now - timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
+    result = db.execute(
+        delete(WebSession).where(
+            (WebSession.last_seen_at < idle_cutoff) | (WebSession.created_at < absolute_cutoff)
+        )
+    )
+    db.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
