@@ -1,0 +1,117 @@
+"""Shared fixtures: a migrated PostgreSQL database, the app, the development
+identity provider running in-process, and a page-checking test client.
+
+The database is TEST_DATABASE_URL, or the local server's ``rsu_test``
+(``scripts/ensure_test_database.py`` creates it). Every test that touches the
+database starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import oidc_provider_mock
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from app import create_app
+from app.cli.database import alembic_config
+from app.db import Base
+from app.demo_people import LOGINS, id_token_claims
+from tests.support.pages import CheckingClient
+
+DEFAULT_TEST_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/rsu_test"
+
+
+def test_database_url() -> str:
+    return os.environ.get("TEST_DATABASE_URL") or DEFAULT_TEST_DATABASE_URL
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    return test_database_url()
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url: str) -> Iterator[None]:
+    """An empty schema brought to the head revision by our migrations."""
+    from alembic import command
+
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    command.upgrade(alembic_config(database_url, configure_logger=False), "head")
+    yield
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[str]:
+    """oidc-provider-mock, in-process, knowing the demo people. Returns its issuer."""
+    users = [
+        oidc_provider_mock.User(sub=login.subject, claims=id_token_claims(login))
+        for login in LOGINS
+    ]
+    with oidc_provider_mock.run_server_in_thread(require_nonce=True, user_claims=users) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+def make_test_app(database_url: str, issuer: str, **overrides: object) -> Flask:
+    config = {
+        "RSU_ENV": "test",
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "OIDC_ISSUER": issuer,
+        "SECRET_KEY": "test-secret-key",
+        **overrides,
+    }
+    app = create_app(config)
+    app.test_client_class = CheckingClient
+    return app
+
+
+@pytest.fixture(scope="session")
+def app(migrated: None, database_url: str, oidc_provider: str) -> Flask:
+    return make_test_app(database_url, oidc_provider)
+
+
+def truncate_all(app: Flask) -> None:
+    tables = ", ".join(table.name for table in reversed(Base.metadata.sorted_tables))
+    engine = app.extensions["rsu_db"].kw["bind"]
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """A session on the test database, for the test's own reads and writes.
+
+    No app context is held open during the test: requests made with the test
+    client then get their own context, ``g`` and session, as in production.
+    Tables are emptied afterwards.
+    """
+    session: Session = app.extensions["rsu_db"]()
+    try:
+        yield session
+    finally:
+        session.close()
+        truncate_all(app)
+
+
+@pytest.fixture
+def client(app: Flask, db: Session) -> CheckingClient:
+    client = app.test_client()
+    assert isinstance(client, CheckingClient)
+    return client
+
+
+@pytest.fixture
+def demo(db: Session) -> None:
+    """The demo people, with youssef's household registered."""
+    from app.services.demo import seed_demo_people
+
+    seed_demo_people(db)

@@ -1,0 +1,29 @@
+"""Logging in through the real OIDC flow: our /login, the provider's form, our callback."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import requests
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from tests.support.pages import csrf_token_in
+
+
+def start_login(client: FlaskClient) -> str:
+    """Press "continue" on /login; returns the provider URL we are sent to."""
+    token = csrf_token_in(client.get("/login"))
+    response = client.post("/login", data={"csrf_token": token})
+    assert response.status_code == 302, response.status_code
+    return response.headers["Location"]
+
+
+def login_as(client: FlaskClient, subject: str) -> TestResponse:
+    """Sign in as a provider subject, as a browser would. Returns the callback's response."""
+    authorize_url = start_login(client)
+    # The provider's own form, submitted over HTTP.
+    answer = requests.post(authorize_url, data={"sub": subject}, allow_redirects=False, timeout=10)
+    assert answer.status_code in (302, 303), answer.text[:300]
+    callback = urlsplit(answer.headers["Location"])
+    return client.get(f"{callback.path}?{callback.query}")

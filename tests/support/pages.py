@@ -1,0 +1,75 @@
+"""Checks every HTML page the tests receive, so that no page slips through
+without a title, with a duplicate id, a form without action or method, or a
+wrong language direction."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+DIRECTIONS = {"ar": "rtl", "fr": "ltr"}
+
+
+class PageProblem(AssertionError):
+    pass
+
+
+def check_html(html: str, *, fragment: bool = False) -> BeautifulSoup:
+    soup = BeautifulSoup(html, "html.parser")
+    problems = []
+    if not fragment:
+        root = soup.find("html")
+        if root is None:
+            problems.append("no <html> element")
+        else:
+            lang, direction = root.get("lang"), root.get("dir")
+            if lang not in DIRECTIONS:
+                problems.append(f"<html lang> is {lang!r}")
+            elif direction != DIRECTIONS[lang]:
+                problems.append(f"<html dir> is {direction!r} for lang {lang!r}")
+        title = soup.find("title")
+        if title is None or not title.get_text(strip=True):
+            problems.append("empty or missing <title>")
+    ids = Counter(str(tag["id"]) for tag in soup.find_all(id=True))
+    duplicates = sorted(i for i, n in ids.items() if n > 1)
+    if duplicates:
+        problems.append(f"duplicate ids: {duplicates}")
+    for form in soup.find_all("form"):
+        if not form.get("action") or not form.get("method"):
+            problems.append(f"form without action or method: {str(form)[:120]}")
+    if problems:
+        raise PageProblem("; ".join(problems))
+    return soup
+
+
+class CheckingClient(FlaskClient):
+    """A Flask test client that checks every HTML response it gets."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and not (300 <= response.status_code < 400):
+            request_headers = response.request.headers
+            check_html(
+                response.get_data(as_text=True),
+                fragment=request_headers.get("HX-Request") == "true",
+            )
+        return response
+
+
+def soup_of(response: TestResponse) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def csrf_token_in(response: TestResponse) -> str:
+    field = soup_of(response).find("input", attrs={"name": "csrf_token"})
+    assert field is not None, "no CSRF token on the page"
+    return str(field["value"])
+
+
+def text_of(response: TestResponse) -> str:
+    """The visible text of a page, whitespace collapsed."""
+    return " ".join(soup_of(response).get_text(" ").split())
