@@ -39,7 +39,7 @@ app/static/vendor/.installed: node_modules/.installed
 
 run: setup ## Serve the portal on :8000 and the development identity provider on :8001
 	$(FLASK) db upgrade
-	$(FLASK) demo seed --households 200
+	$(FLASK) demo seed --households 200 --if-empty
 	@scripts/run-dev.sh
 
 test: setup ## Run every test against PostgreSQL (TEST_DATABASE_URL or local 127.0.0.1:5432)

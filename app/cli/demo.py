@@ -26,14 +26,22 @@ def demo_group() -> None:
     "--seed", "random_seed", type=int, default=2026, show_default=True, help="Random seed."
 )
 @click.option("--chunk-size", type=click.IntRange(min=100), default=10_000, show_default=True)
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Load synthetic households only if there are none yet (for `make run`).",
+)
 @with_appcontext
-def seed(households: int, random_seed: int, chunk_size: int) -> None:
+def seed(households: int, random_seed: int, chunk_size: int, if_empty: bool) -> None:
     """Create the demo people (youssef's household registered), then N synthetic households."""
     from app.services.demo import seed_demo_people
-    from app.services.synthetic_population import seed_synthetic_population
+    from app.services.synthetic_population import next_synthetic_serial, seed_synthetic_population
 
     household = seed_demo_people(db.session)
     click.echo(f"Demo people ready; youssef's household is {household.rsu_number}.")
+    if households and if_empty and next_synthetic_serial(db.session) > 0:
+        click.echo("Synthetic households already loaded; none added.")
+        return
     if households:
         with click.progressbar(length=households, label="Synthetic households") as bar:
             report = seed_synthetic_population(

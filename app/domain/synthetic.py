@@ -166,7 +166,9 @@ class _Draw:
         return self.rng.random() < p
 
     def pick(self, options: tuple[str, ...], weights: tuple[float, ...]) -> str:
-        return self.rng.choices(options, weights)[0]
+        """One option, by weight. Weights computed from wealth may dip below zero:
+        they are floored so every option stays possible, however unlikely."""
+        return self.rng.choices(options, [max(0.01, w) for w in weights])[0]
 
     def count(self, mean: float, cap: int) -> int:
         """A Poisson-like count (Knuth's method), capped at a plausible maximum."""

@@ -9,21 +9,25 @@ chunk in flight; chunks already committed stay valid households.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
+from multiprocessing import get_context
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app import clock
+from app.db import make_engine
 from app.domain.identifiers import rsu_number
 from app.domain.synthetic import SyntheticHousehold, generate
 from app.models import Person
 from app.services import audit
 from app.services.actors import Actor
-from app.services.bulk import copy_rows, reserve_ids
+from app.services.bulk import copy_rows, is_postgresql, reserve_ids
 
 PERSON_COLUMNS = (
     "id",
@@ -162,6 +166,53 @@ def _write_chunk(db: Session, households: list[SyntheticHousehold]) -> tuple[lis
     return household_ids, person_count
 
 
+# A household has at most 13 members, so each chunk gets a block of serials
+# this many times its size: chunks can be made in any order, in parallel.
+SERIALS_PER_HOUSEHOLD = 13
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    seed: int
+    index: int
+    size: int
+    chunk_size: int
+    as_of: date
+    first_serial: int
+
+    def households(self) -> list[SyntheticHousehold]:
+        """This chunk's households: its own seed and its own block of serials."""
+        return list(
+            generate(
+                self.size,
+                seed=self.seed * 1_000_003 + self.index,
+                as_of=self.as_of,
+                first_serial=self.first_serial
+                + self.index * self.chunk_size * SERIALS_PER_HOUSEHOLD,
+            )
+        )
+
+
+def _load_chunk(db: Session, chunk: _Chunk, after_chunk: ChunkHook | None) -> int:
+    """Generate, write and commit one chunk; returns how many persons it held."""
+    household_ids, persons = _write_chunk(db, chunk.households())
+    if after_chunk is not None:
+        after_chunk(db, household_ids)
+    db.commit()
+    return persons
+
+
+_worker_sessions: dict[str, sessionmaker[Session]] = {}
+
+
+def _load_chunk_in_worker(database_url: str, chunk: _Chunk, after_chunk: ChunkHook | None) -> int:
+    """Runs in a worker process, with its own connection (one engine per process)."""
+    if database_url not in _worker_sessions:
+        _worker_sessions[database_url] = sessionmaker(bind=make_engine(database_url, pool_size=1))
+    with _worker_sessions[database_url]() as db:
+        return _load_chunk(db, chunk, after_chunk)
+
+
 def seed_synthetic_population(
     db: Session,
     count: int,
@@ -171,23 +222,38 @@ def seed_synthetic_population(
     chunk_size: int = 10_000,
     progress: Callable[[int], None] | None = None,
     after_chunk: ChunkHook | None = None,
+    workers: int | None = None,
 ) -> SeedReport:
-    """Generate and load ``count`` households. Commits once per chunk."""
+    """Generate and load ``count`` households, one transaction per chunk.
+
+    On PostgreSQL, chunks are generated and written by worker processes, each
+    with its own connection, so that every core works (Python draws and
+    encodes rows while the server parses them). ``after_chunk`` must then be a
+    module-level function. SQLite has one writer: it loads in this process.
+    """
     started = time.perf_counter()
     first_serial = next_synthetic_serial(db)
-    generator = generate(count, seed=seed, as_of=as_of, first_serial=first_serial)
-    done = persons_total = 0
-    while done < count:
-        size = min(chunk_size, count - done)
-        chunk = [next(generator) for _ in range(size)]
-        household_ids, persons = _write_chunk(db, chunk)
-        if after_chunk is not None:
-            after_chunk(db, household_ids)
-        db.commit()
-        done += size
-        persons_total += persons
-        if progress:
-            progress(size)
+    chunks = [
+        _Chunk(seed, index, min(chunk_size, count - start), chunk_size, as_of, first_serial)
+        for index, start in enumerate(range(0, count, chunk_size))
+    ]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if is_postgresql(db) else 1
+    persons_total = 0
+    if workers <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            persons_total += _load_chunk(db, chunk, after_chunk)
+            if progress:
+                progress(chunk.size)
+    else:
+        url = db.get_bind().url.render_as_string(hide_password=False)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(_load_chunk_in_worker, url, c, after_chunk): c for c in chunks}
+            for future in as_completed(futures):
+                persons_total += future.result()
+                if progress:
+                    progress(futures[future].size)
+
     audit.record(
         db,
         Actor.system(),
