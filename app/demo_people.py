@@ -228,10 +228,10 @@ YOUSSEF_HOUSEHOLD: dict[str, Any] = {
     "housing": {
         "dwelling_type": "traditional_house",
         "occupancy": "tenant",
-        "monthly_rent": 1200,
-        "rooms": 3,
+        "monthly_rent": 900,
+        "rooms": 2,
         "wall_material": "concrete_brick",
-        "roof_material": "concrete_slab",
+        "roof_material": "tile_metal_sheet",
         "water_source": "network_in_dwelling",
         "sanitation": "public_sewer",
         "electricity": "individual_meter",
@@ -239,7 +239,7 @@ YOUSSEF_HOUSEHOLD: dict[str, Any] = {
     },
     "assets": {
         "cars": 0,
-        "motorcycles": 1,
+        "motorcycles": 0,
         "tvs": 1,
         "satellite_dishes": 1,
         "refrigerators": 1,

@@ -96,6 +96,11 @@ def format_score(value: Decimal | None) -> str:
     return str(babel_format_decimal(value, format="0.0000000", locale=_locale()))
 
 
+def format_threshold(value: Decimal) -> str:
+    """A threshold with its own decimals: 9,3264284 and 9,743001, not 9,7430010."""
+    return str(babel_format_decimal(value, format="0.0######", locale=_locale()))
+
+
 def format_amount(value: Decimal | int | float | None) -> str:
     if value is None:
         return ""

@@ -48,6 +48,8 @@ def configure_logging(level: str | None) -> None:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())
     root.setLevel(level or "INFO")
+    # Alembic announces each of its plugins at INFO whenever it is imported.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     # The development server logs each request line through this logger.
     werkzeug_logger = logging.getLogger("werkzeug")
     if not any(isinstance(f, RedactingFilter) for f in werkzeug_logger.filters):

@@ -35,6 +35,7 @@ def demo_group() -> None:
 def seed(households: int, random_seed: int, chunk_size: int, if_empty: bool) -> None:
     """Create the demo people (youssef's household registered), then N synthetic households."""
     from app.services.demo import seed_demo_people
+    from app.services.rescoring import score_seeded_households
     from app.services.synthetic_population import next_synthetic_serial, seed_synthetic_population
 
     household = seed_demo_people(db.session)
@@ -51,6 +52,7 @@ def seed(households: int, random_seed: int, chunk_size: int, if_empty: bool) -> 
                 as_of=clock.today(),
                 chunk_size=chunk_size,
                 progress=bar.update,
+                after_chunk=score_seeded_households,
             )
         click.echo(
             f"Loaded {report.households} households ({report.persons} persons) in "

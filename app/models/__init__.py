@@ -9,7 +9,14 @@ from app.models.households import (
     HouseholdVersionMember,
     Membership,
 )
+from app.models.outbox import OutboxMessage
 from app.models.people import Person
+from app.models.scoring import (
+    RescoringChunk,
+    RescoringRun,
+    Score,
+    ScoringModelRecord,
+)
 
 __all__ = [
     "Account",
@@ -19,7 +26,12 @@ __all__ = [
     "HouseholdVersion",
     "HouseholdVersionMember",
     "Membership",
+    "OutboxMessage",
     "Person",
+    "RescoringChunk",
+    "RescoringRun",
+    "Score",
+    "ScoringModelRecord",
     "StaffRole",
     "StaffUser",
     "WebSession",

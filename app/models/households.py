@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -17,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, JSONDocument
+from app.db import Base
 from app.models.types import UTCDateTime
 
 if TYPE_CHECKING:
@@ -69,7 +70,9 @@ class HouseholdVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    declaration: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    # Plain JSON, not JSONB: the snapshot is kept as declared, read whole and
+    # never queried inside, and JSON text reads back several times faster.
+    declaration: Mapped[dict[str, Any]] = mapped_column(JSON)
     event: Mapped[str] = mapped_column(String(40))  # registration, birth, move, ...
     made_by: Mapped[str] = mapped_column(String(20))  # declarant, agent, reviewer, system
     made_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))

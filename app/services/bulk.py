@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, table, text
+import orjson
+from sqlalchemy import func, insert, select, table, text
 from sqlalchemy.orm import Session
+
+from app import models  # noqa: F401  (registers the tables copy_rows may fill)
+from app.db import Base
 
 
 def is_postgresql(db: Session) -> bool:
@@ -39,28 +43,42 @@ def reserve_ids(db: Session, table_name: str, count: int) -> int:
 
 
 def copy_rows(
-    db: Session, table_name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    db: Session,
+    table_name: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    json_columns: Sequence[str] = (),
 ) -> int:
-    """Write rows into a table in bulk. Values are plain Python (JSON as ``str``)."""
+    """Write rows into a table in bulk. Values are plain Python; JSON columns take dicts.
+
+    PostgreSQL gets COPY (JSON encoded here, once); SQLite gets batched
+    INSERTs through the table's column types, so both databases store the
+    same representations as the ORM would.
+    """
     count = 0
     if is_postgresql(db):
+        encode = [i for i, c in enumerate(columns) if c in json_columns]
         raw = db.connection().connection.driver_connection
         assert raw is not None
         statement = f"COPY {table_name} ({', '.join(columns)}) FROM STDIN"
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
+                if encode:
+                    row = list(row)
+                    for i in encode:
+                        row[i] = orjson.dumps(row[i], default=str).decode()
                 copy.write_row(row)
                 count += 1
         return count
-    placeholders = ", ".join(f":{c}" for c in columns)
-    insert = text(f"INSERT INTO {table_name} ({', '.join(columns)}) VALUES ({placeholders})")  # noqa: S608
+    table = Base.metadata.tables[table_name]
     batch: list[dict[str, Any]] = []
     for row in rows:
         batch.append(dict(zip(columns, row, strict=True)))
         count += 1
         if len(batch) >= 5000:
-            db.execute(insert, batch)
+            db.execute(insert(table), batch)
             batch = []
     if batch:
-        db.execute(insert, batch)
+        db.execute(insert(table), batch)
     return count

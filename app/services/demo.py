@@ -12,6 +12,7 @@ from app.models import Household, Person
 from app.services.actors import Actor
 from app.services.household_store import create_household
 from app.services.households import active_membership
+from app.services.scoring import ensure_default_model, score_version
 
 
 def _upsert_person(db: Session, demo: demo_people.DemoPerson) -> Person:
@@ -46,6 +47,7 @@ def seed_demo_people(db: Session) -> Household:
     with transaction(db):
         persons = {demo.key: _upsert_person(db, demo) for demo in demo_people.PEOPLE}
         db.flush()
+        ensure_default_model(db)
         youssef = persons["youssef"]
         membership = active_membership(db, youssef.id)
         if membership is not None:
@@ -67,10 +69,12 @@ def seed_demo_people(db: Session) -> Household:
             "assets": dict(template["assets"]),
             "spending": dict(template["spending"]),
         }
-        return create_household(
+        household = create_household(
             db,
             declarant_id=youssef.id,
             declaration=declaration,
             members=members,
             actor=Actor.system(),
         )
+        score_version(db, household, household.versions[0], "registration")
+        return household

@@ -8,7 +8,6 @@ chunk in flight; chunks already committed stay valid households.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
@@ -151,7 +150,7 @@ def _write_chunk(db: Session, households: list[SyntheticHousehold]) -> tuple[lis
                 version_id,
                 household_id,
                 1,
-                json.dumps(household.declaration),
+                household.declaration,
                 "registration",
                 "system",
                 now,
@@ -160,7 +159,7 @@ def _write_chunk(db: Session, households: list[SyntheticHousehold]) -> tuple[lis
 
     copy_rows(db, "persons", PERSON_COLUMNS, persons)
     copy_rows(db, "households", HOUSEHOLD_COLUMNS, homes)
-    copy_rows(db, "household_versions", VERSION_COLUMNS, versions)
+    copy_rows(db, "household_versions", VERSION_COLUMNS, versions, json_columns=("declaration",))
     copy_rows(db, "household_version_members", VERSION_MEMBER_COLUMNS, version_members)
     copy_rows(db, "memberships", MEMBERSHIP_COLUMNS, memberships)
     return household_ids, person_count
@@ -246,7 +245,7 @@ def seed_synthetic_population(
             if progress:
                 progress(chunk.size)
     else:
-        url = db.get_bind().url.render_as_string(hide_password=False)
+        url = db.get_bind().engine.url.render_as_string(hide_password=False)
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
             futures = {pool.submit(_load_chunk_in_worker, url, c, after_chunk): c for c in chunks}
             for future in as_completed(futures):

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app import i18n
@@ -51,6 +52,11 @@ def remember_language(response: Response) -> Response:
     return response
 
 
+def ltr(value: object) -> Markup:
+    """Keep an identifier, number or French fragment left-to-right inside Arabic text."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
 def template_context() -> dict[str, Any]:
     account = current_account()
     return {
@@ -82,8 +88,10 @@ def init_web(app: Flask) -> None:
         moment=i18n.format_moment,
         clock_time=i18n.format_time,
         score=i18n.format_score,
+        threshold=i18n.format_threshold,
         amount=i18n.format_amount,
         number=i18n.format_number,
+        ltr=ltr,
     )
     app.jinja_env.globals["form_errors"] = form_errors
     for blueprint in (public_bp, auth_bp, citizen_bp, counter_bp, backoffice_bp):

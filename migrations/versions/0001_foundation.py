@@ -115,7 +115,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("household_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
-        sa.Column("declaration", JSON, nullable=False),
+        sa.Column("declaration", sa.JSON(), nullable=False),
         sa.Column("event", sa.String(length=40), nullable=False),
         sa.Column("made_by", sa.String(length=20), nullable=False),
         sa.Column("made_by_account_id", sa.Integer(), nullable=True),

@@ -105,6 +105,21 @@ class Phone:
         )
         assert violations == [], f"{self.page.url}: {violations}"
 
+    def sign_in(self, subject: str, language: str = "fr") -> None:
+        """Through our login page and the development provider's own form."""
+        self.goto(f"/login?lang={language}")
+        self.page.locator("main form button[type=submit]").click()
+        self.page.wait_for_url("**/oauth2/authorize**")
+        self.page.locator("input[name=sub]").fill(subject)
+        self.page.locator("input[name=sub]").press("Enter")
+        self.page.wait_for_url(lambda url: "/oauth2/" not in url and "/auth/callback" not in url)
+
+    def check_page(self, name: str) -> None:
+        """The checks every new page gets: axe-core, 360 px fit, a screenshot."""
+        self.assert_accessible()
+        self.assert_fits_the_screen()
+        self.screenshot(name)
+
     def assert_fits_the_screen(self) -> None:
         """Nothing makes the page scroll sideways on a 360-pixel screen."""
         width = self.page.evaluate("document.documentElement.scrollWidth")

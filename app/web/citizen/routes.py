@@ -1,11 +1,15 @@
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, render_template
 
+from app.domain.errors import DomainError
 from app.extensions import db
 from app.services.households import overview_for_person
+from app.services.score_overview import score_overview
+from app.web import labels
 from app.web.access import Rule, access, signed_in_person_id
 from app.web.citizen import bp
+from app.web.citizen.score_facts import describe as describe_fact
 
 
 def mask_idcs(idcs: str | None) -> str:
@@ -24,4 +28,22 @@ def me() -> str:
         overview=overview,
         person=overview.person,
         masked_idcs=mask_idcs(overview.person.idcs),
+    )
+
+
+@bp.get("/score")
+@access(Rule.CITIZEN)
+def score() -> str | tuple[str, int]:
+    """The household's score, its explanation, eligibility and history (adult members)."""
+    try:
+        overview = score_overview(db.session, signed_in_person_id())
+    except DomainError as error:
+        if error.code == "no_household":
+            return render_template("citizen/no_household.html")
+        abort(403)
+    return render_template(
+        "citizen/score.html",
+        overview=overview,
+        describe_fact=describe_fact,
+        labels=labels,
     )

@@ -1,0 +1,179 @@
+"""Scoring households and reading their scores.
+
+A score is computed from one household data version with one published
+model version, stored with its contributions and the reason it was made
+(registration, change, model update, review), and never overwritten.
+
+A household's *current* score is the newest score of its *current* data
+version: a score computed for an older version (a batch that raced a change)
+can never pass for the current one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.domain.errors import DomainError
+from app.domain.scoring import ScoringModel, compute_score, load_model, parse_model
+from app.domain.scoring.programmes import Decision, decide
+from app.models import (
+    Household,
+    HouseholdStatus,
+    HouseholdVersion,
+    Score,
+    ScoringModelRecord,
+)
+from app.services import audit
+from app.services.actors import Actor
+
+MODELS_DIR = Path(__file__).resolve().parents[1] / "scoring_models"
+DEFAULT_MODEL_FILE = MODELS_DIR / "pmt-2026-01-illustrative.toml"
+
+# Parsed models by content hash: parsing is pure, so a parsed model can be
+# shared by every request and batch in the process.
+_parsed: dict[str, ScoringModel] = {}
+
+
+def model_of(record: ScoringModelRecord) -> ScoringModel:
+    model = _parsed.get(record.sha256)
+    if model is None:
+        model = parse_model(record.source_text, f"scoring model {record.id}")
+        _parsed[record.sha256] = model
+    return model
+
+
+def register_model(
+    db: Session, model: ScoringModel, actor: Actor
+) -> tuple[ScoringModelRecord, bool]:
+    """Record a model version. Returns (record, created).
+
+    Publishing the same file again is harmless; publishing different content
+    under an id already used is refused, since scores point to that id.
+    """
+    existing = db.get(ScoringModelRecord, model.id)
+    if existing is not None:
+        if existing.sha256 != model.sha256:
+            raise DomainError("model_id_taken", model_id=model.id)
+        return existing, False
+    if model.effective_date > clock.today():
+        raise DomainError("model_not_yet_effective", model_id=model.id)
+    record = ScoringModelRecord(
+        id=model.id,
+        effective_date=model.effective_date,
+        sha256=model.sha256,
+        source_text=model.source_text,
+        illustrative=model.illustrative,
+        published_at=clock.now(),
+    )
+    db.add(record)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "scoring_model_published",
+        subject_type="scoring_model",
+        subject_id=model.id,
+        details={"sha256": model.sha256, "effective_date": model.effective_date.isoformat()},
+    )
+    return record, True
+
+
+def ensure_default_model(db: Session) -> ScoringModelRecord:
+    """Publish the shipped illustrative model if no model was ever published."""
+    record = db.scalar(select(ScoringModelRecord).limit(1))
+    if record is not None:
+        return record
+    record, _ = register_model(db, load_model(DEFAULT_MODEL_FILE), Actor.system())
+    return record
+
+
+def active_model_record(db: Session, day: date | None = None) -> ScoringModelRecord:
+    """The model in force: the latest effective one, the latest published on a tie."""
+    day = day or clock.today()
+    record = db.scalar(
+        select(ScoringModelRecord)
+        .where(ScoringModelRecord.effective_date <= day)
+        .order_by(ScoringModelRecord.effective_date.desc(), ScoringModelRecord.published_at.desc())
+        .limit(1)
+    )
+    if record is None:
+        raise DomainError("no_scoring_model")
+    return record
+
+
+def active_model(db: Session, day: date | None = None) -> ScoringModel:
+    return model_of(active_model_record(db, day))
+
+
+def score_version(
+    db: Session,
+    household: Household,
+    version: HouseholdVersion,
+    reason: str,
+    model: ScoringModel | None = None,
+) -> Score:
+    """Compute and store the score of one data version (in the caller's transaction)."""
+    model = model or active_model(db)
+    result = compute_score(version.declaration, model)
+    score = Score(
+        household_id=household.id,
+        household_version_id=version.id,
+        model_id=model.id,
+        value=result.value,
+        milieu=result.milieu,
+        region=result.region,
+        intercept=result.intercept,
+        regional_effect=result.regional_effect,
+        contributions=result.stored_contributions(),
+        reason=reason,
+        computed_at=clock.now(),
+    )
+    db.add(score)
+    db.flush()
+    return score
+
+
+def current_score(db: Session, household: Household) -> Score | None:
+    return db.scalar(
+        select(Score)
+        .join(HouseholdVersion, Score.household_version_id == HouseholdVersion.id)
+        .where(
+            Score.household_id == household.id,
+            HouseholdVersion.number == household.version_number,
+        )
+        .order_by(Score.id.desc())
+        .limit(1)
+    )
+
+
+def score_history(db: Session, household_id: int) -> list[Score]:
+    """Every score of the household, newest first."""
+    return list(
+        db.scalars(
+            select(Score).where(Score.household_id == household_id).order_by(Score.id.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    counts: bool  # False once the household is deregistered
+    decisions: list[Decision]
+
+
+def eligibility_of(
+    household: Household, score: Score | None, day: date | None = None
+) -> Eligibility:
+    """Eligibility per programme from the exact stored score.
+
+    A deregistered household's score no longer counts for any programme.
+    """
+    if score is None or household.status != HouseholdStatus.ACTIVE.value:
+        return Eligibility(counts=False, decisions=[])
+    return Eligibility(counts=True, decisions=decide(score.value, day or clock.today()))
