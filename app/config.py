@@ -91,6 +91,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OIDC_LEEWAY_SECONDS", "60", "Clock skew tolerated on ID-token times, in seconds."),
     Setting("SESSION_IDLE_MINUTES", "30", "A session ends after this long without a request."),
     Setting("SESSION_ABSOLUTE_HOURS", "12", "A session ends this long after login, whatever."),
+    Setting(
+        "DRAFT_RETENTION_DAYS",
+        "90",
+        "A registration draft untouched this long is deleted (`flask drafts purge`).",
+    ),
     Setting("LOG_LEVEL", "INFO", "Python logging level. Logs never carry IDs or tokens."),
 )
 
@@ -157,6 +162,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "OIDC_LEEWAY_SECONDS": int(get("OIDC_LEEWAY_SECONDS") or 60),
         "SESSION_IDLE_MINUTES": int(get("SESSION_IDLE_MINUTES") or 30),
         "SESSION_ABSOLUTE_HOURS": int(get("SESSION_ABSOLUTE_HOURS") or 12),
+        "DRAFT_RETENTION_DAYS": int(get("DRAFT_RETENTION_DAYS") or 90),
         "LOG_LEVEL": get("LOG_LEVEL"),
         # Cookie flags: Secure only where TLS is guaranteed (production).
         "SESSION_COOKIE_NAME": "rsu_session",

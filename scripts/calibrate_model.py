@@ -61,11 +61,11 @@ def fit(
     rows: list[dict[str, Decimal]], regions: list[str], target: np.ndarray, variables: list[str]
 ):  # type: ignore[no-untyped-def]
     region_codes = list(geography.region_codes())
-    fixed_part = np.array([sum(float(r[v]) * c for v, c in FIXED.items()) for r in rows])
+    fixed_part = np.array([sum(r[v][0] / r[v][1] * c for v, c in FIXED.items()) for r in rows])
     target = target - fixed_part
     variables = [v for v in variables if v not in FIXED]
     while True:
-        x = np.array([[float(r.get(v, 0)) for v in variables] for r in rows])
+        x = np.array([[r[v][0] / r[v][1] if v in r else 0.0 for v in variables] for r in rows])
         dummies = np.array(
             [[1.0 if reg == code else 0.0 for code in region_codes] for reg in regions]
         )

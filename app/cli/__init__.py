@@ -8,8 +8,9 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from app.cli.database import db_group
     from app.cli.demo import demo_group
+    from app.cli.drafts import drafts_group
     from app.cli.scoring import scoring_group
     from app.cli.sessions import sessions_group
 
-    for group in (db_group, demo_group, scoring_group, sessions_group):
+    for group in (db_group, demo_group, drafts_group, scoring_group, sessions_group):
         app.cli.add_command(group)

@@ -11,6 +11,7 @@ from app.models.households import (
 )
 from app.models.outbox import OutboxMessage
 from app.models.people import Person
+from app.models.registration import RateLimitHit, RegistrationDraft, RegistrationSubmission
 from app.models.scoring import (
     RescoringChunk,
     RescoringRun,
@@ -28,6 +29,9 @@ __all__ = [
     "Membership",
     "OutboxMessage",
     "Person",
+    "RateLimitHit",
+    "RegistrationDraft",
+    "RegistrationSubmission",
     "RescoringChunk",
     "RescoringRun",
     "Score",

@@ -94,6 +94,9 @@ class RescoringRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     model_id: Mapped[str] = mapped_column(ForeignKey("scoring_models.id"), unique=True)
+    # Versions made after planning (new households, changes) have higher ids:
+    # the final sweep looks only at those.
+    planned_up_to_version_id: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

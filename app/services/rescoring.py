@@ -170,19 +170,23 @@ class PublishReport:
 
 
 def _plan_chunks(db: Session, run: RescoringRun, chunk_size: int) -> int:
-    """Split the active households into id ranges of ``chunk_size`` households."""
-    ids = db.scalars(
-        select(Household.id).where(Household.status == "active").order_by(Household.id)
+    """Split the active households into id ranges of ``chunk_size`` households.
+
+    The database numbers them; only one row per chunk comes back.
+    """
+    numbered = (
+        select(
+            Household.id.label("id"),
+            ((func.row_number().over(order_by=Household.id) - 1) // chunk_size).label("chunk"),
+        )
+        .where(Household.status == "active")
+        .subquery()
     )
-    chunks = []
-    batch: list[int] = []
-    for household_id in ids:
-        batch.append(household_id)
-        if len(batch) == chunk_size:
-            chunks.append((run.id, batch[0], batch[-1], 0, 0))
-            batch = []
-    if batch:
-        chunks.append((run.id, batch[0], batch[-1], 0, 0))
+    ranges = db.execute(
+        select(func.min(numbered.c.id), func.max(numbered.c.id))
+        .group_by(numbered.c.chunk)
+        .order_by(func.min(numbered.c.id))
+    ).all()
     columns = (
         "run_id",
         "first_household_id",
@@ -190,8 +194,10 @@ def _plan_chunks(db: Session, run: RescoringRun, chunk_size: int) -> int:
         "households",
         "eligibility_changes",
     )
-    copy_rows(db, "rescoring_chunks", columns, chunks)
-    return len(chunks)
+    copy_rows(
+        db, "rescoring_chunks", columns, ((run.id, first, last, 0, 0) for first, last in ranges)
+    )
+    return len(ranges)
 
 
 def process_chunk(
@@ -255,7 +261,10 @@ def publish_model(
     record, created = register_model(db, model, actor)
     run = db.scalar(select(RescoringRun).where(RescoringRun.model_id == model.id))
     if run is None:
-        run = RescoringRun(model_id=model.id, started_at=clock.now())
+        newest_version = db.scalar(select(func.coalesce(func.max(HouseholdVersion.id), 0)))
+        run = RescoringRun(
+            model_id=model.id, planned_up_to_version_id=newest_version, started_at=clock.now()
+        )
         db.add(run)
         db.flush()
         _plan_chunks(db, run, chunk_size)
@@ -291,8 +300,9 @@ def publish_model(
                 if result is not None and on_chunk:
                     on_chunk(result)
 
-    # The sweep: households that appeared or changed during the run.
-    swept = score_in_bulk(db, model, Household.id.is_not(None), "model_update", notify_changes=True)
+    # The sweep: households that appeared or changed since the chunks were planned.
+    after_plan = HouseholdVersion.id > run.planned_up_to_version_id
+    swept = score_in_bulk(db, model, after_plan, "model_update", notify_changes=True)
     totals = db.execute(
         select(
             func.count(),

@@ -10,6 +10,8 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app import i18n
+from app.domain import validation
+from app.web import labels
 from app.web.access import current_account, init_access, is_staff
 from app.web.errors import init_errors
 from app.web.forms import form_errors
@@ -93,6 +95,13 @@ def init_web(app: Flask) -> None:
         number=i18n.format_number,
         ltr=ltr,
     )
-    app.jinja_env.globals["form_errors"] = form_errors
+    app.jinja_env.globals.update(
+        form_errors=form_errors,
+        labels=labels,
+        # The questionnaire's conditional questions, from the one source of rules.
+        asks_schooling=validation.asks_schooling,
+        asks_occupation=validation.asks_occupation,
+        asks_rent=validation.asks_rent,
+    )
     for blueprint in (public_bp, auth_bp, citizen_bp, counter_bp, backoffice_bp):
         app.register_blueprint(blueprint)

@@ -19,6 +19,7 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 from werkzeug.wrappers import Response
 
 from app.models import Account, StaffRole
+from app.services.actors import Actor
 
 log = logging.getLogger(__name__)
 
@@ -132,3 +133,11 @@ def signed_in_person_id() -> int:
     if account is None or account.person_id is None:
         abort(403)
     return account.person_id
+
+
+def current_actor() -> Actor:
+    """The actor behind this request, for the audit trail of every act."""
+    account = current_account()
+    if account is None or account.person_id is None:
+        abort(403)
+    return Actor.citizen(account.id, account.person_id)

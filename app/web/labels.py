@@ -65,6 +65,112 @@ EDUCATION_LEVELS = {
     "higher": _l("higher education"),
 }
 
+RELATIONS = {
+    "self": _l("declarant"),
+    "spouse": _l("husband or wife"),
+    "child": _l("son or daughter"),
+    "parent": _l("father or mother"),
+    "sibling": _l("brother or sister"),
+    "grandchild": _l("grandson or granddaughter"),
+    "grandparent": _l("grandfather or grandmother"),
+    "other_relative": _l("other relative"),
+    "non_relative": _l("not related"),
+}
+
+MARITAL_STATUSES = {
+    "single": _l("single"),
+    "married": _l("married"),
+    "divorced": _l("divorced"),
+    "widowed": _l("widowed"),
+}
+
+ACTIVITIES = {
+    "employed": _l("employed (works for an employer)"),
+    "self_employed": _l("works on their own account"),
+    "unemployed": _l("looking for work"),
+    "student": _l("pupil or student"),
+    "homemaker": _l("takes care of the home"),
+    "retired": _l("retired"),
+    "unable_to_work": _l("unable to work"),
+    "other": _l("other situation"),
+}
+
+OCCUPATIONS = {
+    "farm_worker": _l("farm worker"),
+    "farmer": _l("farmer"),
+    "laborer": _l("labourer"),
+    "artisan": _l("artisan"),
+    "trader": _l("trader"),
+    "private_employee": _l("employee in the private sector"),
+    "public_employee": _l("civil servant or public employee"),
+    "professional": _l("independent professional (doctor, lawyer, engineer…)"),
+    "manager": _l("manager or executive"),
+    "domestic_worker": _l("domestic worker"),
+    "other": _l("other occupation"),
+}
+
+HEALTH_COVERAGES = {
+    "none": _l("no health insurance"),
+    "amo_tadamon": _l("AMO Tadamon"),
+    "amo_cnss": _l("AMO of the CNSS"),
+    "cnops": _l("CNOPS"),
+    "private": _l("private insurance"),
+    "other": _l("other insurance"),
+}
+
+OCCUPANCIES = {
+    "owner": _l("owner"),
+    "owner_mortgage": _l("owner, still paying a loan"),
+    "tenant": _l("tenant"),
+    "free_lodging": _l("lodged for free"),
+    "employer_provided": _l("lodged by the employer"),
+    "other": _l("other arrangement"),
+}
+
+WALL_MATERIALS = {
+    "concrete_brick": _l("concrete or brick"),
+    "stone": _l("stone"),
+    "earth": _l("earth (pisé, adobe)"),
+    "wood_metal": _l("wood or metal sheets"),
+    "other": _l("other material"),
+}
+
+ROOF_MATERIALS = {
+    "concrete_slab": _l("concrete slab"),
+    "tile_metal_sheet": _l("tiles or metal sheets"),
+    "wood_reed": _l("wood or reeds"),
+    "other": _l("other material"),
+}
+
+WATER_SOURCES = {
+    "network_in_dwelling": _l("tap connected to the network, in the home"),
+    "public_standpipe": _l("public standpipe"),
+    "well": _l("well"),
+    "other": _l("other source"),
+}
+
+SANITATIONS = {
+    "public_sewer": _l("public sewer"),
+    "septic_tank": _l("septic tank"),
+    "none": _l("none"),
+}
+
+ELECTRICITY_SOURCES = {
+    "individual_meter": _l("meter of our own"),
+    "shared_meter": _l("meter shared with others"),
+    "solar": _l("solar panels"),
+    "none": _l("no electricity"),
+}
+
+COOKING_ENERGIES = {
+    "butane": _l("butane gas"),
+    "electricity": _l("electricity"),
+    "wood_charcoal": _l("wood or charcoal"),
+    "other": _l("other"),
+}
+
+YES_NO = {"yes": _l("Yes"), "no": _l("No")}
+
 DWELLING_TYPES = {
     "villa": _l("villa"),
     "apartment": _l("apartment"),

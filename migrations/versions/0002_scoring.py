@@ -67,6 +67,7 @@ def upgrade() -> None:
         "rescoring_runs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("model_id", sa.String(length=60), nullable=False),
+        sa.Column("planned_up_to_version_id", sa.Integer(), nullable=False),
         sa.Column("started_at", TIMESTAMP, nullable=False),
         sa.Column("finished_at", TIMESTAMP, nullable=True),
         sa.ForeignKeyConstraint(

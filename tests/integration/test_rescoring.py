@@ -98,6 +98,7 @@ def test_publishing_rescores_every_active_household_and_keeps_history(
     model = variant("pmt-test-lower", "-0.4")
     report = publish_model(db, model, Actor.system(), chunk_size=100, workers=1)
     assert report.created and report.households == population
+    assert report.chunks == 10  # 901 households in chunks of 100
     assert households_without_score(db, model.id) == 0
     # History: the registration scores are still there.
     assert count(db, Score) == 2 * population

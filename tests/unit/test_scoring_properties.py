@@ -206,3 +206,23 @@ def test_no_rounding_before_comparing() -> None:
     assert tadamon.admits(Decimal("9.3264284"))
     # 9.32642845 would display as 9,3264285 or 9,3264284 depending on rounding; it is above.
     assert not tadamon.admits(Decimal("9.32642841"))
+
+
+@given(st.integers(-(10**12), 10**12))
+def test_units_print_like_the_decimal_they_stand_for(units: int) -> None:
+    from app.domain.scoring.score import units_to_decimal, units_to_text
+
+    text = units_to_text(units)
+    assert Decimal(text) == units_to_decimal(units)
+    assert len(text.split(".")[1]) == 7
+
+
+@given(st.integers(-(10**9), 10**9), st.integers(1, 10**4))
+def test_half_even_rounding_of_integer_ratios(numerator: int, denominator: int) -> None:
+    from decimal import ROUND_HALF_EVEN
+    from decimal import Decimal as D
+
+    from app.domain.scoring.score import round_half_even
+
+    exact = (D(numerator) / D(denominator)).quantize(D(1), rounding=ROUND_HALF_EVEN)
+    assert round_half_even(numerator, denominator) == int(exact)

@@ -15,7 +15,8 @@ Choices that keep the score monotone where people expect it:
 - per-person ratios (spending, smartphones, rent) fall when a member joins,
   and their coefficients are positive, so a birth never raises the score.
 
-All values are ``Decimal``: the score is fixed-point from end to end.
+All values are exact ratios of integers: the score is exact until its one
+rounding, to 7 decimals.
 """
 
 from __future__ import annotations
@@ -33,8 +34,6 @@ CONSTRAINTS = ("positive", "negative", "free")
 BOTH = ("urban", "rural")
 RURAL = ("rural",)
 
-ZERO = Decimal(0)
-ONE = Decimal(1)
 
 CHILD_AGE_LIMIT = 15  # under 15
 ELDERLY_AGE = 60  # 60 and over
@@ -118,15 +117,15 @@ ASSET_CAPS = {
     "tractors": 3,
     "cattle": 50,
 }
-CAP_SHEEP_GOATS_TENS = Decimal(50)
-CAP_FARM_LAND_HA = Decimal(100)
-CAP_SMARTPHONES_PER_PERSON = Decimal(2)
-CAP_RENT_PER_PERSON = Decimal(3000)
+CAP_SHEEP_GOATS_TENS = 50
+CAP_FARM_LAND_HA = 100
+CAP_SMARTPHONES_PER_PERSON = 2
+CAP_RENT_PER_PERSON = 3000
 CAP_SPENDING_PER_PERSON = {
-    "electricity_bill": Decimal(1000),
-    "water_bill": Decimal(500),
-    "telecom": Decimal(1000),
-    "butane_bottles": Decimal(5),
+    "electricity_bill": 1000,
+    "water_bill": 500,
+    "telecom": 1000,
+    "butane_bottles": 5,
 }
 
 HOUSEHOLD_ASSETS = (
@@ -149,24 +148,42 @@ CONTRIBUTORY = frozenset({"amo_cnss", "cnops", "private"})
 EARNING = frozenset({"employed", "self_employed"})
 
 
-# Decimal(n) for the small counts that make most features: built once.
-_SMALL = tuple(Decimal(i) for i in range(256))
+# A feature value is an exact ratio of two integers (numerator, denominator
+# > 0): shares and per-person amounts stay exact, and the score can be
+# computed with integers alone (see score.py), several times faster than
+# with Decimal and without any rounding until the single, final one.
+Ratio = tuple[int, int]
+_ZERO: Ratio = (0, 1)
+_ONE: Ratio = (1, 1)
+# (n, 1) for the small counts that make most features: built once.
+_WHOLE = tuple((i, 1) for i in range(256))
 
 
-def _flag(condition: bool) -> Decimal:
-    return ONE if condition else ZERO
+def _flag(condition: bool) -> Ratio:
+    return _ONE if condition else _ZERO
 
 
-def _count(value: Any, cap: int) -> Decimal:
-    return _SMALL[min(int(value or 0), cap)]
+def _count(value: Any, cap: int) -> Ratio:
+    return _WHOLE[min(int(value or 0), cap)]
 
 
-def _capped(value: Decimal, cap: Decimal) -> Decimal:
-    return value if value < cap else cap
+def _per(numerator: int, denominator: int, cap: int) -> Ratio:
+    """numerator / denominator, capped at ``cap``."""
+    return (cap, 1) if numerator > cap * denominator else (numerator, denominator)
 
 
-def extract_features(declaration: dict[str, Any]) -> dict[str, Decimal]:
-    """Every feature's value for this declaration (rural ones only in the rural milieu)."""
+def _hundredths(value: Any) -> int:
+    """A decimal such as "12.5" (hectares) in hundredths, exactly."""
+    return int((Decimal(str(value or "0")) * 100).to_integral_value())
+
+
+def as_decimal(value: Ratio) -> Decimal:
+    """For display and fitting: the ratio as a decimal (rounded to 28 digits)."""
+    return Decimal(value[0]) / Decimal(value[1])
+
+
+def extract_features(declaration: dict[str, Any]) -> dict[str, Ratio]:
+    """Every feature's exact value for this declaration (rural ones only in the rural milieu)."""
     as_of = date.fromisoformat(declaration["as_of"])
     residence = declaration["residence"]
     members = declaration["members"]
@@ -176,7 +193,6 @@ def extract_features(declaration: dict[str, Any]) -> dict[str, Decimal]:
     rural = residence["milieu"] == "rural"
 
     n = len(members)
-    size = _SMALL[n] if n < len(_SMALL) else Decimal(n)
     dependants = disabled = earners = 0
     skilled = salaried = trade = farm = elementary = covered = 0
     best = "none"
@@ -208,30 +224,31 @@ def extract_features(declaration: dict[str, Any]) -> dict[str, Decimal]:
 
     dwelling = housing["dwelling_type"]
     occupancy = housing["occupancy"]
-    rent = Decimal(housing.get("monthly_rent") or 0) if occupancy == "tenant" else ZERO
-    rooms = Decimal(max(int(housing["rooms"]), 1))
+    rent = int(housing.get("monthly_rent") or 0) if occupancy == "tenant" else 0
+    rooms = max(int(housing["rooms"]), 1)
+    whole = _WHOLE
 
-    values: dict[str, Decimal] = {
-        "household_size": size,
-        "household_size_squared": size * size,
-        "share_dependants": _SMALL[dependants] / size,
-        "members_with_disability": _SMALL[disabled],
+    values: dict[str, Ratio] = {
+        "household_size": (n, 1),
+        "household_size_squared": (n * n, 1),
+        "share_dependants": (dependants, n),
+        "members_with_disability": whole[disabled],
         "best_education_primary": _flag(best == "primary"),
         "best_education_secondary": _flag(best in ("lower_secondary", "upper_secondary")),
         "best_education_higher": _flag(best == "higher"),
-        "share_earners": _SMALL[earners] / size,
-        "workers_skilled": _SMALL[skilled],
-        "workers_salaried": _SMALL[salaried],
-        "workers_trade_craft": _SMALL[trade],
-        "workers_farm": _SMALL[farm],
-        "workers_elementary": _SMALL[elementary],
-        "members_contributory_coverage": _SMALL[covered],
-        "persons_per_room": size / rooms,
+        "share_earners": (earners, n),
+        "workers_skilled": whole[skilled],
+        "workers_salaried": whole[salaried],
+        "workers_trade_craft": whole[trade],
+        "workers_farm": whole[farm],
+        "workers_elementary": whole[elementary],
+        "members_contributory_coverage": whole[covered],
+        "persons_per_room": (n, rooms),
         "dwelling_villa_or_apartment": _flag(dwelling in ("villa", "apartment")),
         "dwelling_traditional_or_rural": _flag(dwelling in ("traditional_house", "rural_house")),
         "dwelling_makeshift": _flag(dwelling == "makeshift"),
         "owner_occupied": _flag(occupancy in ("owner", "owner_mortgage")),
-        "rent_per_person": _capped(rent / size, CAP_RENT_PER_PERSON),
+        "rent_per_person": _per(rent, n, CAP_RENT_PER_PERSON),
         "durable_walls": _flag(housing["wall_material"] in ("concrete_brick", "stone")),
         "concrete_roof": _flag(housing["roof_material"] == "concrete_slab"),
         "water_network": _flag(housing["water_source"] == "network_in_dwelling"),
@@ -240,24 +257,23 @@ def extract_features(declaration: dict[str, Any]) -> dict[str, Decimal]:
         "individual_electricity_meter": _flag(housing["electricity"] == "individual_meter"),
         "no_electricity": _flag(housing["electricity"] == "none"),
         "cooking_with_wood": _flag(housing["cooking_energy"] == "wood_charcoal"),
-        "smartphones_per_person": _capped(
-            Decimal(int(assets.get("smartphones") or 0)) / size, CAP_SMARTPHONES_PER_PERSON
+        "smartphones_per_person": _per(
+            int(assets.get("smartphones") or 0), n, CAP_SMARTPHONES_PER_PERSON
         ),
         "home_internet": _flag(bool(assets.get("home_internet"))),
     }
     for asset in HOUSEHOLD_ASSETS:
         values[asset] = _count(assets.get(asset), ASSET_CAPS[asset])
     for item, cap in CAP_SPENDING_PER_PERSON.items():
-        name = _SPENDING_FEATURES[item]
-        values[name] = _capped(Decimal(spending.get(item) or 0) / size, cap)
+        values[_SPENDING_FEATURES[item]] = _per(int(spending.get(item) or 0), n, cap)
     if rural:
         values["cattle"] = _count(assets.get("cattle"), ASSET_CAPS["cattle"])
         values["tractors"] = _count(assets.get("tractors"), ASSET_CAPS["tractors"])
-        values["sheep_goats_tens"] = _capped(
-            Decimal(int(assets.get("sheep_goats") or 0)) / 10, CAP_SHEEP_GOATS_TENS
+        values["sheep_goats_tens"] = _per(
+            int(assets.get("sheep_goats") or 0), 10, CAP_SHEEP_GOATS_TENS
         )
-        values["farm_land_ha"] = _capped(
-            Decimal(str(assets.get("farm_land_ha") or "0")), CAP_FARM_LAND_HA
+        values["farm_land_ha"] = _per(
+            _hundredths(assets.get("farm_land_ha")), 100, CAP_FARM_LAND_HA
         )
     return values
 

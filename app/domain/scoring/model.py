@@ -50,11 +50,31 @@ class ModelError(ValueError):
         self.key = key
 
 
+# Every number of a model has at most 7 decimals, so in units of 1e-7 it is
+# an exact integer: the score is then computed with integers alone.
+UNITS = 10**7
+
+
+def in_units(value: Decimal) -> int:
+    return int(value.scaleb(7))
+
+
 @dataclass(frozen=True)
 class MilieuModel:
     intercept: Decimal
     coefficients: dict[str, Decimal]
     regional_effects: dict[str, Decimal]
+    # The same numbers in units of 1e-7, for computing.
+    intercept_units: int = field(init=False)
+    coefficient_units: tuple[tuple[str, int], ...] = field(init=False)
+    regional_units: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "intercept_units", in_units(self.intercept))
+        units = tuple((name, in_units(c)) for name, c in self.coefficients.items() if c)
+        object.__setattr__(self, "coefficient_units", units)
+        regional = {code: in_units(v) for code, v in self.regional_effects.items()}
+        object.__setattr__(self, "regional_units", regional)
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -82,7 +102,7 @@ def _decimal(source: str, key: str, value: Any) -> Decimal:
 
 
 def _seven_decimals(source: str, key: str, value: Decimal) -> Decimal:
-    """Intercepts and regional effects are added as they are: 7 decimals at most."""
+    """Scores have 7 decimals, and so does every number of a model."""
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -7:
         raise ModelError(source, key, "has more than 7 decimals")
@@ -114,7 +134,7 @@ def _milieu(source: str, milieu: str, raw: Any) -> MilieuModel:
             )
         if name not in coefficients_raw:
             raise ModelError(source, key, "missing coefficient")
-        value = _decimal(source, key, coefficients_raw[name])
+        value = _seven_decimals(source, key, _decimal(source, key, coefficients_raw[name]))
         if feature.constraint == "positive" and value < 0:
             raise ModelError(
                 source, key, f"must not be negative (more {name} never lowers the score)"

@@ -4,9 +4,9 @@ from flask import abort, render_template
 
 from app.domain.errors import DomainError
 from app.extensions import db
+from app.services import registration
 from app.services.households import overview_for_person
 from app.services.score_overview import score_overview
-from app.web import labels
 from app.web.access import Rule, access, signed_in_person_id
 from app.web.citizen import bp
 from app.web.citizen.score_facts import describe as describe_fact
@@ -23,11 +23,20 @@ def mask_idcs(idcs: str | None) -> str:
 @access(Rule.CITIZEN)
 def me() -> str:
     overview = overview_for_person(db.session, signed_in_person_id())
+    draft = None
+    blocker = None
+    if overview.household is None:
+        blocker = registration.registration_blocker(db.session, overview.person)
+        found = registration.find_draft(db.session, overview.person.id)
+        draft = registration.view_draft(db.session, found) if found else None
     return render_template(
         "citizen/me.html",
         overview=overview,
         person=overview.person,
         masked_idcs=mask_idcs(overview.person.idcs),
+        draft=draft,
+        blocker=blocker,
+        receipt=registration.latest_receipt(db.session, overview.person.id),
     )
 
 
@@ -45,5 +54,4 @@ def score() -> str | tuple[str, int]:
         "citizen/score.html",
         overview=overview,
         describe_fact=describe_fact,
-        labels=labels,
     )

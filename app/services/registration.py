@@ -1,0 +1,522 @@
+"""Registering a household: the draft, section by section, then the submission.
+
+Rules (DOMAIN.md, "Registration"; decree 2-21-582):
+- only an adult in the RNP may declare, and only if they belong to no
+  registered household;
+- every member is found in the RNP by IDCS and birth date; a mismatch
+  reveals nothing, and failed look-ups are limited per account;
+- a person already in another household cannot be added, and the message
+  says nothing about that household;
+- submitting gives a receipt with a number; the score is computed at once;
+- a failure anywhere leaves nothing behind, and a submission key gives the
+  same receipt however many times it is sent.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db import transaction
+from app.domain import codes, validation
+from app.domain.codes import ADULT_AGE
+from app.domain.declaration import age_on, member_entry
+from app.domain.errors import DomainError
+from app.domain.validation import Checked, Problem
+from app.integrations.population_register import RegisteredPerson, population_register
+from app.models import Household, Person, RegistrationDraft, RegistrationSubmission
+from app.services import audit, rate_limits
+from app.services.actors import Actor
+from app.services.household_store import create_household
+from app.services.households import active_membership
+from app.services.scoring import score_version
+
+SECTIONS = ("residence", "members", "member_details", "housing", "equipment", "spending")
+FORM_SECTIONS = ("residence", "housing", "equipment", "spending")
+NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
+LOOKUP_FAILURES_PER_HOUR = 10
+
+
+# -- who may register ------------------------------------------------------------
+
+
+def registration_blocker(db: Session, person: Person) -> str | None:
+    """Why this person cannot declare a household, or None if they can."""
+    if not person.in_rnp:
+        return "not_in_rnp"
+    if age_on(person.birth_date, clock.today()) < ADULT_AGE:
+        return "minor"
+    if active_membership(db, person.id) is not None:
+        return "already_registered"
+    return None
+
+
+# -- reading a draft ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftMember:
+    key: str
+    person: Person
+    age: int
+    is_declarant: bool
+    details_raw: dict[str, Any]
+    details: Checked
+
+    @property
+    def status(self) -> str:
+        if not self.details_raw:
+            return NOT_STARTED
+        return COMPLETED if self.details.valid else IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class DraftView:
+    draft: RegistrationDraft
+    members: list[DraftMember]
+    checks: dict[str, Checked]  # the form sections, checked as saved
+    statuses: dict[str, str]
+    pending: RegisteredPerson | None
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for s in self.statuses.values() if s == COMPLETED)
+
+    @property
+    def ready(self) -> bool:
+        return self.completed == len(SECTIONS)
+
+    def raw(self, section: str) -> dict[str, Any]:
+        return dict(self.draft.data.get("sections", {}).get(section, {}))
+
+    @property
+    def milieu(self) -> str | None:
+        value = self.checks["residence"].values.get("milieu")
+        return str(value) if value else None
+
+    def member(self, key: str) -> DraftMember:
+        for member in self.members:
+            if member.key == key:
+                return member
+        raise DomainError("not_found")
+
+
+def check_section(section: str, raw: dict[str, Any], milieu: str | None) -> Checked:
+    if section == "residence":
+        return validation.check_residence(raw)
+    if section == "housing":
+        return validation.check_housing(raw)
+    if section == "equipment":
+        return validation.check_equipment(raw, milieu=milieu)
+    if section == "spending":
+        return validation.check_spending(raw)
+    raise ValueError(section)
+
+
+def _status(raw: dict[str, Any], checked: Checked) -> str:
+    if not raw:
+        return NOT_STARTED
+    return COMPLETED if checked.valid else IN_PROGRESS
+
+
+def view_draft(db: Session, draft: RegistrationDraft) -> DraftView:
+    data = draft.data
+    sections = data.get("sections", {})
+    residence = validation.check_residence(sections.get("residence", {}))
+    milieu = residence.values.get("milieu")
+    checks = {"residence": residence}
+    for section in ("housing", "equipment", "spending"):
+        checks[section] = check_section(section, sections.get(section, {}), milieu)
+
+    today = clock.today()
+    members = []
+    for entry in data.get("members", []):
+        person = db.get(Person, entry["person_id"])
+        if person is None:
+            continue
+        age = age_on(person.birth_date, today)
+        is_declarant = entry["person_id"] == draft.person_id
+        raw = dict(entry.get("details", {}))
+        checked = validation.check_member(raw, age=age, is_declarant=is_declarant)
+        members.append(DraftMember(entry["key"], person, age, is_declarant, raw, checked))
+
+    statuses = {name: _status(sections.get(name, {}), checks[name]) for name in FORM_SECTIONS}
+    statuses["members"] = (
+        COMPLETED
+        if data.get("members_confirmed")
+        else (IN_PROGRESS if len(members) > 1 else NOT_STARTED)
+    )
+    detail_statuses = [m.status for m in members]
+    if all(s == COMPLETED for s in detail_statuses):
+        statuses["member_details"] = COMPLETED
+    elif all(s == NOT_STARTED for s in detail_statuses):
+        statuses["member_details"] = NOT_STARTED
+    else:
+        statuses["member_details"] = IN_PROGRESS
+
+    pending = None
+    pending_id = data.get("pending_person_id")
+    if pending_id:
+        pending_person = db.get(Person, pending_id)
+        if pending_person is not None and pending_person.idcs:
+            pending = population_register(db).lookup_idcs(pending_person.idcs)
+    return DraftView(draft, members, checks, {s: statuses[s] for s in SECTIONS}, pending)
+
+
+def find_draft(db: Session, person_id: int) -> RegistrationDraft | None:
+    draft = db.scalar(select(RegistrationDraft).where(RegistrationDraft.person_id == person_id))
+    if draft is not None and draft.expires_at <= clock.now():
+        return None  # expired: as good as gone, and purged by `flask drafts purge`
+    return draft
+
+
+# -- writing a draft -----------------------------------------------------------------
+
+
+def _touch(draft: RegistrationDraft, retention: timedelta) -> None:
+    now = clock.now()
+    draft.updated_at = now
+    draft.expires_at = now + retention
+    # JSON columns notice a new dict, not changes inside the old one.
+    draft.data = dict(draft.data)
+
+
+def start_or_resume(
+    db: Session, person_id: int, actor: Actor, retention: timedelta
+) -> RegistrationDraft:
+    """The person's draft, created with them as its first member if needed."""
+    with transaction(db):
+        person = db.get(Person, person_id)
+        if person is None:
+            raise DomainError("not_found")
+        blocker = registration_blocker(db, person)
+        if blocker:
+            raise DomainError(blocker)
+        draft = db.scalar(select(RegistrationDraft).where(RegistrationDraft.person_id == person_id))
+        if draft is not None and draft.expires_at <= clock.now():
+            db.delete(draft)
+            db.flush()
+            draft = None
+        if draft is None:
+            now = clock.now()
+            draft = RegistrationDraft(
+                person_id=person_id,
+                data={"sections": {}, "members": [{"key": _new_key(), "person_id": person_id}]},
+                submission_key=secrets.token_urlsafe(32),
+                created_at=now,
+                updated_at=now,
+                expires_at=now + retention,
+            )
+            db.add(draft)
+            db.flush()
+            audit.record(
+                db, actor, "registration_started", subject_type="draft", subject_id=draft.id
+            )
+        return draft
+
+
+def _new_key() -> str:
+    return secrets.token_hex(6)
+
+
+def _own_draft(db: Session, person_id: int) -> RegistrationDraft:
+    draft = find_draft(db, person_id)
+    if draft is None:
+        raise DomainError("no_draft")
+    return draft
+
+
+def save_section(
+    db: Session, person_id: int, section: str, raw: dict[str, Any], retention: timedelta
+) -> Checked:
+    """Keep what was typed in a form section, valid or not; return its check."""
+    if section not in FORM_SECTIONS:
+        raise ValueError(section)
+    with transaction(db):
+        draft = _own_draft(db, person_id)
+        milieu = None
+        if section == "equipment":
+            residence = draft.data.get("sections", {}).get("residence", {})
+            milieu = validation.check_residence(residence).values.get("milieu")
+        cleaned = {k: str(v) for k, v in raw.items() if v is not None}
+        _touch(draft, retention)
+        draft.data["sections"] = {**draft.data.get("sections", {}), section: cleaned}
+        return check_section(section, cleaned, milieu)
+
+
+def confirm_members(db: Session, person_id: int, retention: timedelta) -> None:
+    with transaction(db):
+        draft = _own_draft(db, person_id)
+        _touch(draft, retention)
+        draft.data["members_confirmed"] = True
+
+
+@dataclass(frozen=True)
+class LookupOutcome:
+    checked: Checked
+    found: RegisteredPerson | None = None
+
+
+def lookup_member(
+    db: Session, person_id: int, account_id: int, raw: dict[str, Any], retention: timedelta
+) -> LookupOutcome:
+    """Find a member in the RNP by IDCS and birth date, for the declarant to confirm.
+
+    A failed look-up says only "not found", whether the IDCS exists or not,
+    and counts against the account: after 10 in an hour, look-ups stop.
+    """
+    bucket = f"rnp-lookup-failed:account:{account_id}"
+    checked = validation.check_member_lookup(raw, clock.today())
+    if not checked.valid:
+        return LookupOutcome(checked)
+    with transaction(db):
+        draft = _own_draft(db, person_id)
+        if rate_limits.limit_reached(db, bucket, LOOKUP_FAILURES_PER_HOUR, timedelta(hours=1)):
+            raise DomainError("too_many_lookups")
+        found = population_register(db).lookup_idcs(checked.values["idcs"])
+        if found is None or found.birth_date != checked.values["birth_date"]:
+            rate_limits.record_hit(db, bucket)
+            checked.problems["idcs"] = Problem("member_not_found")
+            return LookupOutcome(checked)
+        if any(m["person_id"] == found.person_id for m in draft.data.get("members", [])):
+            checked.problems["idcs"] = Problem("member_already_added")
+            return LookupOutcome(checked)
+        if active_membership(db, found.person_id) is not None:
+            checked.problems["idcs"] = Problem("member_in_other_household")
+            return LookupOutcome(checked)
+        if len(draft.data.get("members", [])) >= validation.MAX_MEMBERS:
+            checked.problems["idcs"] = Problem("too_many_members", {"max": validation.MAX_MEMBERS})
+            return LookupOutcome(checked)
+        _touch(draft, retention)
+        draft.data["pending_person_id"] = found.person_id
+        return LookupOutcome(checked, found)
+
+
+def add_pending_member(db: Session, person_id: int, relation: str, retention: timedelta) -> Checked:
+    """Add the person found by the last look-up, with their relation to the declarant."""
+    checked = Checked()
+    if relation not in codes.RELATIONS or relation == "self":
+        checked.problems["relation"] = Problem("choose")
+        return checked
+    with transaction(db):
+        draft = _own_draft(db, person_id)
+        pending = draft.data.get("pending_person_id")
+        if not pending:
+            raise DomainError("no_pending_member")
+        _touch(draft, retention)
+        members = list(draft.data.get("members", []))
+        if not any(m["person_id"] == pending for m in members):
+            members.append(
+                {"key": _new_key(), "person_id": pending, "details": {"relation": relation}}
+            )
+        draft.data["members"] = members
+        draft.data.pop("pending_person_id", None)
+        draft.data["members_confirmed"] = False
+    return checked
+
+
+def cancel_pending_member(db: Session, person_id: int, retention: timedelta) -> None:
+    with transaction(db):
+        draft = _own_draft(db, person_id)
+        _touch(draft, retention)
+        draft.data.pop("pending_person_id", None)
+
+
+def remove_member(db: Session, person_id: int, key: str, retention: timedelta) -> None:
+    """Remove a member from the draft (never the declarant)."""
+    with transaction(db):
+        draft = _own_draft(db, person_id)
+        members = draft.data.get("members", [])
+        kept = [m for m in members if m["key"] != key or m["person_id"] == person_id]
+        if len(kept) == len(members):
+            raise DomainError("not_found")
+        _touch(draft, retention)
+        draft.data["members"] = kept
+
+
+def save_member_details(
+    db: Session, person_id: int, key: str, raw: dict[str, Any], retention: timedelta
+) -> Checked:
+    with transaction(db):
+        draft = _own_draft(db, person_id)
+        members = [dict(m) for m in draft.data.get("members", [])]
+        for member in members:
+            if member["key"] == key:
+                break
+        else:
+            raise DomainError("not_found")
+        person = db.get(Person, member["person_id"])
+        assert person is not None
+        cleaned = {k: str(v) for k, v in raw.items() if v is not None}
+        member["details"] = cleaned
+        _touch(draft, retention)
+        draft.data["members"] = members
+        return validation.check_member(
+            cleaned,
+            age=age_on(person.birth_date, clock.today()),
+            is_declarant=member["person_id"] == person_id,
+        )
+
+
+# -- submitting ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Receipt:
+    number: str
+    household: Household
+    submitted_at: Any
+
+
+def receipt_number(household_id: int, year: int) -> str:
+    return f"REC-{year}-{household_id:08d}"
+
+
+def _declaration(view: DraftView, today: date) -> dict[str, Any]:
+    members = []
+    for member in view.members:
+        person = member.person
+        assert person.idcs is not None
+        members.append(
+            member_entry(person.idcs, person.sex, person.birth_date, member.details.values)
+        )
+    equipment = {k: v for k, v in view.checks["equipment"].values.items()}
+    return {
+        "as_of": today.isoformat(),
+        "residence": view.checks["residence"].values,
+        "members": members,
+        "housing": view.checks["housing"].values,
+        "assets": equipment,
+        "spending": view.checks["spending"].values,
+    }
+
+
+def _existing_receipt(db: Session, submission_key: str) -> Receipt | None:
+    submission = db.get(RegistrationSubmission, submission_key)
+    if submission is None or submission.household_id is None or submission.receipt_number is None:
+        return None
+    household = db.get(Household, submission.household_id)
+    assert household is not None
+    return Receipt(submission.receipt_number, household, submission.submitted_at)
+
+
+def _constraint(error: IntegrityError) -> str:
+    diag = getattr(error.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    return str(name or error.orig)
+
+
+def submit_registration(
+    db: Session,
+    person_id: int,
+    submission_key: str,
+    *,
+    honour: bool,
+    consent: bool,
+    actor: Actor,
+) -> Receipt:
+    """Register the household in one transaction, or nothing at all.
+
+    The household and its RSU number, version 1, the memberships, the score,
+    the receipt and the audit record are written together. The submission key
+    is written first: a concurrent resubmission waits for it, then gets the
+    same receipt.
+    """
+    existing = _existing_receipt(db, submission_key)
+    if existing is not None:
+        return existing
+    problems: dict[str, Problem] = {}
+    if not honour:
+        problems["honour"] = Problem("confirm_honour")
+    if not consent:
+        problems["consent"] = Problem("confirm_consent")
+    draft = find_draft(db, person_id)
+    if draft is None or draft.submission_key != submission_key:
+        # The first of two identical submissions may have just finished.
+        existing = _existing_receipt(db, submission_key)
+        if existing is not None:
+            return existing
+        raise DomainError("stale_form")
+    view = view_draft(db, draft)
+    if not view.ready:
+        raise DomainError("draft_incomplete", statuses=view.statuses)
+    if problems:
+        raise DomainError("declaration_missing", problems=problems)
+
+    now = clock.now()
+    try:
+        with transaction(db):
+            submission = RegistrationSubmission(
+                submission_key=submission_key, person_id=person_id, submitted_at=now
+            )
+            db.add(submission)
+            db.flush()  # a concurrent resubmission of this key waits here
+            declarant = db.get(Person, person_id)
+            assert declarant is not None
+            blocker = registration_blocker(db, declarant)
+            if blocker:
+                raise DomainError(blocker)
+            for member in view.members:
+                if active_membership(db, member.person.id) is not None:
+                    raise DomainError("member_in_other_household")
+            members = [(m.person.id, str(m.details.values["relation"])) for m in view.members]
+            household = create_household(
+                db,
+                declarant_id=person_id,
+                declaration=_declaration(view, now.date()),
+                members=members,
+                actor=actor,
+                made_by="agent" if actor.kind == "staff" else "declarant",
+            )
+            score_version(db, household, household.versions[0], "registration")
+            submission.household_id = household.id
+            submission.receipt_number = receipt_number(household.id, now.year)
+            db.execute(delete(RegistrationDraft).where(RegistrationDraft.id == draft.id))
+            audit.record(
+                db,
+                actor,
+                "registration_submitted",
+                subject_type="household",
+                subject_id=household.id,
+                on_behalf_of_person_id=person_id,
+                details={"receipt": submission.receipt_number},
+            )
+            return Receipt(submission.receipt_number, household, now)
+    except IntegrityError as error:
+        constraint = _constraint(error)
+        if "registration_submissions" in constraint:
+            receipt = _existing_receipt(db, submission_key)
+            if receipt is not None:
+                return receipt
+        if "uq_memberships_active_person" in constraint:
+            raise DomainError("member_in_other_household") from error
+        raise
+
+
+def latest_receipt(db: Session, person_id: int) -> Receipt | None:
+    submission = db.scalar(
+        select(RegistrationSubmission)
+        .where(
+            RegistrationSubmission.person_id == person_id,
+            RegistrationSubmission.household_id.is_not(None),
+        )
+        .order_by(RegistrationSubmission.submitted_at.desc())
+        .limit(1)
+    )
+    return _existing_receipt(db, submission.submission_key) if submission else None
+
+
+def purge_expired_drafts(db: Session) -> int:
+    """Delete drafts past their expiry: they hold personal data nobody submitted."""
+    with transaction(db):
+        result = db.execute(
+            delete(RegistrationDraft).where(RegistrationDraft.expires_at <= clock.now())
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,407 @@
+"""Registering a household: task list, sections, check your answers, confirmation.
+
+Each page works with plain form posts; htmx only makes it smoother (inline
+checks on change, members added and removed in place). Routes parse the
+form, call one service, map its problems to messages, and render.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from app.domain import validation
+from app.domain.errors import DomainError
+from app.extensions import db
+from app.models import Person
+from app.services import registration as service
+from app.services.scoring import current_score, eligibility_of
+from app.web.access import Rule, access, current_actor, signed_in_person_id
+from app.web.citizen import bp
+from app.web.citizen.register_forms import (
+    DeclarationForm,
+    EquipmentForm,
+    HousingForm,
+    MemberAddForm,
+    MemberDetailsForm,
+    MemberLookupForm,
+    ResidenceForm,
+    SpendingForm,
+    apply_problems,
+    form_values,
+)
+from app.web.messages import refusal_text
+
+SECTION_FORMS: dict[str, type[FlaskForm]] = {
+    "residence": ResidenceForm,
+    "housing": HousingForm,
+    "equipment": EquipmentForm,
+    "spending": SpendingForm,
+}
+SECTION_FIELDS = {
+    "residence": validation.RESIDENCE_FIELDS,
+    "housing": validation.HOUSING_FIELDS,
+    "spending": tuple(validation.SPENDING_LIMITS),
+}
+NEXT_SECTION = {
+    "residence": "members",
+    "housing": "equipment",
+    "equipment": "spending",
+    "spending": "check",
+}
+
+
+def _retention() -> timedelta:
+    return timedelta(days=current_app.config["DRAFT_RETENTION_DAYS"])
+
+
+def _blocked(code: str) -> tuple[str, int]:
+    person = db.session.get(Person, signed_in_person_id())
+    return render_template(
+        "citizen/register/blocked.html", code=code, person=person, message=refusal_text(code)
+    ), 200
+
+
+def _draft_view() -> service.DraftView | None:
+    draft = service.find_draft(db.session, signed_in_person_id())
+    return service.view_draft(db.session, draft) if draft else None
+
+
+def _inline() -> bool:
+    """An htmx request that checks answers as they are typed (not the final "Continue")."""
+    return bool(request.headers.get("HX-Request")) and "continue" not in request.form
+
+
+def _touched(raw: dict[str, str]) -> set[str]:
+    """Fields to show problems for while typing: those answered, and the one just changed."""
+    touched = {name for name, value in raw.items() if value.strip()}
+    trigger = request.headers.get("HX-Trigger-Name")
+    if trigger:
+        touched.add(trigger)
+    return touched
+
+
+@bp.get("/household/register")
+@access(Rule.CITIZEN)
+def register() -> str | tuple[str, int] | Response:
+    """The task list. Starts a draft, or resumes the one saved."""
+    try:
+        draft = service.start_or_resume(
+            db.session, signed_in_person_id(), current_actor(), _retention()
+        )
+    except DomainError as error:
+        if error.code == "already_registered":
+            return redirect(url_for("citizen.me"))
+        return _blocked(error.code)
+    view = service.view_draft(db.session, draft)
+    return render_template("citizen/register/task_list.html", view=view, sections=service.SECTIONS)
+
+
+def _section_page(section: str) -> str | tuple[str, int] | Response:
+    view = _draft_view()
+    if view is None:
+        return redirect(url_for("citizen.register"))
+    form_class = SECTION_FORMS[section]
+    fields = _fields(section, view)
+    if request.method == "POST":
+        raw = form_values(request.form, fields)
+        checked = service.save_section(
+            db.session, signed_in_person_id(), section, raw, _retention()
+        )
+        form = _make_form(form_class, section, raw)
+        if _inline():
+            apply_problems(form, checked.problems, only=_touched(raw))
+            return render_template(
+                f"citizen/register/_{section}_form.html", form=form, view=view, raw=raw
+            )
+        if checked.valid:
+            return redirect(_after_section(section))
+        apply_problems(form, checked.problems)
+        return render_template(
+            f"citizen/register/{section}.html", form=form, view=view, raw=raw, page_has_errors=True
+        )
+    raw = view.raw(section)
+    form = _make_form(form_class, section, raw)
+    return render_template(f"citizen/register/{section}.html", form=form, view=view, raw=raw)
+
+
+def _fields(section: str, view: service.DraftView) -> tuple[str, ...]:
+    if section == "equipment":
+        return validation.equipment_fields(view.milieu)
+    return SECTION_FIELDS[section]
+
+
+def _make_form(form_class: type[FlaskForm], section: str, raw: dict[str, Any]) -> FlaskForm:
+    kwargs: dict[str, Any] = {"data": raw} if request.method == "GET" else {}
+    if section == "residence":
+        kwargs["region"] = raw.get("region")
+    return form_class(**kwargs)
+
+
+def _after_section(section: str) -> str:
+    if request.args.get("return") == "check":
+        return url_for("citizen.register_check")
+    following = NEXT_SECTION[section]
+    if following == "check":
+        return url_for("citizen.register")
+    return url_for(f"citizen.register_{following}")
+
+
+@bp.route("/household/register/residence", methods=["GET", "POST"])
+@access(Rule.CITIZEN)
+def register_residence() -> str | tuple[str, int] | Response:
+    return _section_page("residence")
+
+
+@bp.route("/household/register/housing", methods=["GET", "POST"])
+@access(Rule.CITIZEN)
+def register_housing() -> str | tuple[str, int] | Response:
+    return _section_page("housing")
+
+
+@bp.route("/household/register/equipment", methods=["GET", "POST"])
+@access(Rule.CITIZEN)
+def register_equipment() -> str | tuple[str, int] | Response:
+    return _section_page("equipment")
+
+
+@bp.route("/household/register/spending", methods=["GET", "POST"])
+@access(Rule.CITIZEN)
+def register_spending() -> str | tuple[str, int] | Response:
+    return _section_page("spending")
+
+
+# -- members -----------------------------------------------------------------------
+
+
+def _members_page(
+    view: service.DraftView,
+    lookup: MemberLookupForm | None = None,
+    add: MemberAddForm | None = None,
+    refusal: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    template = (
+        "citizen/register/_members.html"
+        if request.headers.get("HX-Request")
+        else "citizen/register/members.html"
+    )
+    lookup = lookup or MemberLookupForm(formdata=None)
+    add = add or MemberAddForm(formdata=None)
+    has_errors = bool(lookup.errors or add.errors or refusal)
+    return (
+        render_template(
+            template, view=view, lookup=lookup, add=add, refusal=refusal, page_has_errors=has_errors
+        ),
+        status,
+    )
+
+
+@bp.get("/household/register/members")
+@access(Rule.CITIZEN)
+def register_members() -> str | tuple[str, int] | Response:
+    view = _draft_view()
+    if view is None:
+        return redirect(url_for("citizen.register"))
+    return _members_page(view)
+
+
+@bp.post("/household/register/members/lookup")
+@access(Rule.CITIZEN)
+def register_members_lookup() -> tuple[str, int] | Response:
+    account = current_actor()
+    form = MemberLookupForm()
+    raw = form_values(request.form, ("idcs", "birth_date"))
+    try:
+        outcome = service.lookup_member(
+            db.session, signed_in_person_id(), account.account_id or 0, raw, _retention()
+        )
+    except DomainError as error:
+        view = _draft_view()
+        if view is None:
+            return redirect(url_for("citizen.register"))
+        return _members_page(view, lookup=form, refusal=refusal_text(error.code), status=429)
+    apply_problems(form, outcome.checked.problems)
+    view = _draft_view()
+    assert view is not None
+    if outcome.found is not None:
+        return _after_member_change(view, lookup=MemberLookupForm(formdata=None))
+    return _members_page(view, lookup=form)
+
+
+def _after_member_change(view: service.DraftView, **forms: Any) -> tuple[str, int] | Response:
+    if request.headers.get("HX-Request"):
+        return _members_page(view, **forms)
+    return redirect(url_for("citizen.register_members"))
+
+
+@bp.post("/household/register/members/add")
+@access(Rule.CITIZEN)
+def register_members_add() -> tuple[str, int] | Response:
+    form = MemberAddForm()
+    if "cancel" in request.form:
+        service.cancel_pending_member(db.session, signed_in_person_id(), _retention())
+        view = _draft_view()
+        assert view is not None
+        return _after_member_change(view)
+    try:
+        checked = service.add_pending_member(
+            db.session, signed_in_person_id(), request.form.get("relation", ""), _retention()
+        )
+    except DomainError as error:
+        view = _draft_view()
+        assert view is not None
+        return _members_page(view, refusal=refusal_text(error.code))
+    view = _draft_view()
+    assert view is not None
+    if not checked.valid:
+        apply_problems(form, checked.problems)
+        return _members_page(view, add=form)
+    return _after_member_change(view)
+
+
+@bp.post("/household/register/members/<key>/remove")
+@access(Rule.CITIZEN)
+def register_members_remove(key: str) -> tuple[str, int] | Response:
+    # Already gone (a double click): the page below shows the list as it is.
+    with suppress(DomainError):
+        service.remove_member(db.session, signed_in_person_id(), key, _retention())
+    view = _draft_view()
+    if view is None:
+        return redirect(url_for("citizen.register"))
+    return _after_member_change(view)
+
+
+@bp.post("/household/register/members/done")
+@access(Rule.CITIZEN)
+def register_members_done() -> Response:
+    service.confirm_members(db.session, signed_in_person_id(), _retention())
+    return redirect(url_for("citizen.register_details"))
+
+
+@bp.get("/household/register/details")
+@access(Rule.CITIZEN)
+def register_details() -> str | Response:
+    view = _draft_view()
+    if view is None:
+        return redirect(url_for("citizen.register"))
+    return render_template("citizen/register/details.html", view=view)
+
+
+@bp.route("/household/register/details/<key>", methods=["GET", "POST"])
+@access(Rule.CITIZEN)
+def register_member_details(key: str) -> str | tuple[str, int] | Response:
+    view = _draft_view()
+    if view is None:
+        return redirect(url_for("citizen.register"))
+    try:
+        member = view.member(key)
+    except DomainError:
+        return redirect(url_for("citizen.register_details"))
+    if request.method == "POST":
+        raw = form_values(request.form, validation.MEMBER_FIELDS)
+        checked = service.save_member_details(
+            db.session, signed_in_person_id(), key, raw, _retention()
+        )
+        form = MemberDetailsForm()
+        if _inline():
+            apply_problems(form, checked.problems, only=_touched(raw))
+            return render_template(
+                "citizen/register/_member_form.html", form=form, member=member, raw=raw
+            )
+        if checked.valid:
+            return redirect(_after_member_details(key))
+        apply_problems(form, checked.problems)
+        return render_template(
+            "citizen/register/member_details.html",
+            form=form,
+            member=member,
+            raw=raw,
+            page_has_errors=True,
+        )
+    form = MemberDetailsForm(data=member.details_raw)
+    return render_template(
+        "citizen/register/member_details.html", form=form, member=member, raw=member.details_raw
+    )
+
+
+def _after_member_details(key: str) -> str:
+    if request.args.get("return") == "check":
+        return url_for("citizen.register_check")
+    view = _draft_view()
+    assert view is not None
+    keys = [m.key for m in view.members]
+    following = [m for m in view.members[keys.index(key) + 1 :] if m.status != service.COMPLETED]
+    if following:
+        return url_for("citizen.register_member_details", key=following[0].key)
+    return (
+        url_for("citizen.register_housing")
+        if view.statuses["housing"] == service.NOT_STARTED
+        else url_for("citizen.register")
+    )
+
+
+# -- check your answers, submit, confirmation -------------------------------------------
+
+
+@bp.route("/household/register/check", methods=["GET", "POST"])
+@access(Rule.CITIZEN)
+def register_check() -> str | tuple[str, int] | Response:
+    view = _draft_view()
+    form = DeclarationForm()
+    if request.method == "POST":
+        key = request.form.get("submission_key", "")
+        try:
+            service.submit_registration(
+                db.session,
+                signed_in_person_id(),
+                key,
+                honour=form.honour.data is True,
+                consent=form.consent.data is True,
+                actor=current_actor(),
+            )
+        except DomainError as error:
+            if view is None:
+                return redirect(url_for("citizen.register"))
+            form.submission_key.data = view.draft.submission_key
+            if error.code == "declaration_missing":
+                apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
+                return _check_page(view, form)
+            return _check_page(view, form, refusal=refusal_text(error.code)), 409
+        return redirect(url_for("citizen.register_confirmation"))
+    if view is None or not view.ready:
+        return redirect(url_for("citizen.register"))
+    form.submission_key.data = view.draft.submission_key
+    return _check_page(view, form)
+
+
+def _check_page(view: service.DraftView, form: DeclarationForm, refusal: str | None = None) -> str:
+    return render_template(
+        "citizen/register/check.html",
+        view=view,
+        form=form,
+        refusal=refusal,
+        equipment_form=EquipmentForm(formdata=None),
+        spending_form=SpendingForm(formdata=None),
+        page_has_errors=bool(form.errors or refusal),
+    )
+
+
+@bp.get("/household/register/confirmation")
+@access(Rule.CITIZEN)
+def register_confirmation() -> str | Response:
+    receipt = service.latest_receipt(db.session, signed_in_person_id())
+    if receipt is None:
+        return redirect(url_for("citizen.register"))
+    score = current_score(db.session, receipt.household)
+    return render_template(
+        "citizen/register/confirmation.html",
+        receipt=receipt,
+        score=score,
+        eligibility=eligibility_of(receipt.household, score),
+    )

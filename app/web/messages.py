@@ -1,0 +1,83 @@
+"""Every message shown for a problem or a refusal, in one place.
+
+Each says what went wrong and what to do, in everyday words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from app.domain.validation import Problem
+from app.i18n import format_number
+
+PROBLEMS = {
+    "choose": _l("Select one of the answers"),
+    "choose_yes_no": _l("Select yes or no"),
+    "enter_number": _l("Enter a number, 0 if none"),
+    "whole_number": _l("Enter a whole number, with digits only, like 3"),
+    "number": _l("Enter a number, like 2 or 1.5"),
+    "not_negative": _l("Enter a number that is 0 or more"),
+    "between": _l("Enter a number between %(min)s and %(max)s"),
+    "decimal_places": _l("Enter a number with at most %(places)s digits after the decimal point"),
+    "too_long": _l("Enter at most %(max)s characters"),
+    "province_not_in_region": _l("Select a province or prefecture of the region you chose"),
+    "enter_address": _l("Enter your address: street, number, neighbourhood or douar"),
+    "enter_phone": _l("Enter a mobile phone number"),
+    "phone_format": _l("Enter a Moroccan mobile number, like 0612345678"),
+    "rooms_at_least_one": _l(
+        "Enter the number of rooms: at least 1, not counting the kitchen and bathroom"
+    ),
+    "enter_idcs": _l("Enter the IDCS of the person"),
+    "idcs_format": _l("Enter the IDCS with its 10 digits, like 1234567890"),
+    "enter_birth_date": _l("Enter the date of birth"),
+    "date_format": _l("Enter a real date of birth, like 14 March 1988"),
+    "birth_in_future": _l("The date of birth must be in the past"),
+    "member_not_found": _l(
+        "No person was found with this IDCS and this date of birth. Check both and try again."
+    ),
+    "member_already_added": _l("This person is already in the list of members"),
+    "member_in_other_household": _l(
+        "This person is already a member of another registered household. They must leave "
+        "it before joining yours."
+    ),
+    "too_many_members": _l("A household can have at most %(max)s members"),
+    "confirm_honour": _l("Confirm that the information you gave is true"),
+    "confirm_consent": _l("Give your consent so that your household's data can be used"),
+}
+
+
+def problem_text(problem: Problem) -> str:
+    params: dict[str, Any] = {
+        k: format_number(v) if isinstance(v, int) else v for k, v in problem.params.items()
+    }
+    template = PROBLEMS[problem.code]
+    return str(template) % params if params else str(template)
+
+
+REFUSALS = {
+    "not_in_rnp": _l("You need an IDCS to register a household."),
+    "minor": _l("Only an adult (18 or older) can register a household."),
+    "already_registered": _l("You are already a member of a registered household."),
+    "too_many_lookups": _l(
+        "You have made too many searches that found no one. For your protection, "
+        "wait one hour before searching again."
+    ),
+    "stale_form": _l(
+        "This form is out of date: it was opened before your last changes. Check your answers and send again."
+    ),
+    "draft_incomplete": _l(
+        "Some sections are not complete yet. Complete them, then come back here."
+    ),
+    "member_in_other_household": _l(
+        "One of the members was registered in another household in the meantime. Remove "
+        "them from your list, or ask them to leave the other household first."
+    ),
+    "no_draft": _l("Your registration draft was not found. It may have expired: start again."),
+    "no_pending_member": _l("Search for the person again before adding them."),
+}
+
+
+def refusal_text(code: str) -> str:
+    return str(REFUSALS.get(code, _l("This request cannot be done.")))
