@@ -25,7 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_logging(app.config["LOG_LEVEL"])
 
     from app.extensions import babel, csrf, db, htmx
-    from app.i18n import select_locale
+    from app.i18n import init_i18n, select_locale
     from app.integrations.identity import init_identity
     from app.web import init_web
     from app.web.sessions import DatabaseSessionInterface
@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(
         app, locale_selector=select_locale, default_translation_directories="translations"
     )
+    init_i18n(app)
     app.session_interface = DatabaseSessionInterface()
     init_identity(app)
     init_web(app)

@@ -171,6 +171,9 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the session
+        # Our forms never use WTForms' own messages (every rule and message is
+        # ours), so its catalogues need not be loaded on every request.
+        "WTF_I18N_ENABLED": False,
         "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,
     }
 

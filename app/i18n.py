@@ -23,14 +23,28 @@ from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_timezone
 from babel.numbers import format_currency as babel_format_currency
 from babel.numbers import format_decimal as babel_format_decimal
-from flask import g, request
-from flask_babel import get_locale
+from flask import Flask, g, request
+from flask_babel import Domain, get_locale
 
 LANGUAGES = ("ar", "fr")
 DEFAULT_LANGUAGE = "ar"
 FORMAT_LOCALES = {"ar": "ar_MA", "fr": "fr_MA"}
 LANG_COOKIE = "lang"
 MOROCCO_TZ = get_timezone("Africa/Casablanca")
+
+
+def init_i18n(app: Flask) -> None:
+    """Keep loaded translations for the life of the process.
+
+    Flask-Babel 4 builds a fresh Domain, with an empty cache, for every
+    request, and so re-reads the .mo files each time. One Domain per app,
+    made the request's default, loads each catalogue once.
+    """
+    domain = Domain()
+
+    @app.before_request
+    def _cached_translations() -> None:
+        domain.as_default()
 
 
 def requested_language() -> str | None:

@@ -9,6 +9,7 @@ from app import clock, demo_people
 from app.db import transaction
 from app.domain.declaration import member_entry
 from app.models import Household, Person
+from app.services import audit
 from app.services.actors import Actor
 from app.services.household_store import create_household
 from app.services.households import active_membership
@@ -77,4 +78,14 @@ def seed_demo_people(db: Session) -> Household:
             actor=Actor.system(),
         )
         score_version(db, household, household.versions[0], "registration")
+        db.flush()
+        audit.record(
+            db,
+            Actor.system(),
+            "household_registered",
+            subject_type="household",
+            subject_id=household.id,
+            on_behalf_of_person_id=youssef.id,
+            details={"demo": True},
+        )
         return household

@@ -1,7 +1,8 @@
 """Writing households: the steps every path that creates one shares.
 
-These helpers add rows to the caller's transaction and never commit: the use
-case around them (registration, the demo seed) owns the transaction.
+These helpers add rows to the caller's transaction and never commit or
+audit: the use case around them (registration, the demo seed) owns the
+transaction and writes the one audit record of the act.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from app.models import (
     HouseholdVersionMember,
     Membership,
 )
-from app.services import audit
 from app.services.actors import Actor
 
 
@@ -89,14 +89,4 @@ def create_household(
                 started_at=now,
             )
         )
-    db.flush()
-    audit.record(
-        db,
-        actor,
-        "household_registered",
-        subject_type="household",
-        subject_id=household.id,
-        on_behalf_of_person_id=declarant_id,
-        details={"version": 1, "members": len(members)},
-    )
     return household

@@ -31,7 +31,7 @@ from app.domain.declaration import age_on, member_entry
 from app.domain.errors import DomainError
 from app.domain.validation import Checked, Problem
 from app.integrations.population_register import RegisteredPerson, population_register
-from app.models import Household, Person, RegistrationDraft, RegistrationSubmission
+from app.models import Household, Membership, Person, RegistrationDraft, RegistrationSubmission
 from app.services import audit, rate_limits
 from app.services.actors import Actor
 from app.services.household_store import create_household
@@ -137,8 +137,14 @@ def view_draft(db: Session, draft: RegistrationDraft) -> DraftView:
 
     today = clock.today()
     members = []
-    for entry in data.get("members", []):
-        person = db.get(Person, entry["person_id"])
+    entries = data.get("members", [])
+    # One query for all members (the declarant is usually loaded already).
+    people = {
+        p.id: p
+        for p in db.scalars(select(Person).where(Person.id.in_([e["person_id"] for e in entries])))
+    }
+    for entry in entries:
+        person = people.get(entry["person_id"])
         if person is None:
             continue
         age = age_on(person.birth_date, today)
@@ -426,12 +432,10 @@ def submit_registration(
 
     The household and its RSU number, version 1, the memberships, the score,
     the receipt and the audit record are written together. The submission key
-    is written first: a concurrent resubmission waits for it, then gets the
-    same receipt.
+    is the receipt's primary key: of two concurrent submissions with the same
+    key, the second waits on it (or on the same members' memberships), fails,
+    rolls back everything it wrote, and returns the first one's receipt.
     """
-    existing = _existing_receipt(db, submission_key)
-    if existing is not None:
-        return existing
     problems: dict[str, Problem] = {}
     if not honour:
         problems["honour"] = Problem("confirm_honour")
@@ -439,7 +443,8 @@ def submit_registration(
         problems["consent"] = Problem("confirm_consent")
     draft = find_draft(db, person_id)
     if draft is None or draft.submission_key != submission_key:
-        # The first of two identical submissions may have just finished.
+        # A successful submission deletes its draft: a resubmission of the
+        # same key (double click, back button, network retry) lands here.
         existing = _existing_receipt(db, submission_key)
         if existing is not None:
             return existing
@@ -453,19 +458,12 @@ def submit_registration(
     now = clock.now()
     try:
         with transaction(db):
-            submission = RegistrationSubmission(
-                submission_key=submission_key, person_id=person_id, submitted_at=now
-            )
-            db.add(submission)
-            db.flush()  # a concurrent resubmission of this key waits here
             declarant = db.get(Person, person_id)
             assert declarant is not None
-            blocker = registration_blocker(db, declarant)
-            if blocker:
-                raise DomainError(blocker)
-            for member in view.members:
-                if active_membership(db, member.person.id) is not None:
-                    raise DomainError("member_in_other_household")
+            if not declarant.in_rnp or age_on(declarant.birth_date, now.date()) < ADULT_AGE:
+                raise DomainError(registration_blocker(db, declarant) or "not_in_rnp")
+            # Someone who already belongs to a household is refused by the
+            # active-membership index when the memberships are written (below).
             members = [(m.person.id, str(m.details.values["relation"])) for m in view.members]
             household = create_household(
                 db,
@@ -476,28 +474,49 @@ def submit_registration(
                 made_by="agent" if actor.kind == "staff" else "declarant",
             )
             score_version(db, household, household.versions[0], "registration")
-            submission.household_id = household.id
-            submission.receipt_number = receipt_number(household.id, now.year)
-            db.execute(delete(RegistrationDraft).where(RegistrationDraft.id == draft.id))
+            number = receipt_number(household.id, now.year)
+            db.add(
+                RegistrationSubmission(
+                    submission_key=submission_key,
+                    person_id=person_id,
+                    submitted_at=now,
+                    household_id=household.id,
+                    receipt_number=number,
+                )
+            )
+            db.delete(draft)  # it held personal data nobody needs any more
             audit.record(
                 db,
                 actor,
-                "registration_submitted",
+                "household_registered",
                 subject_type="household",
                 subject_id=household.id,
                 on_behalf_of_person_id=person_id,
-                details={"receipt": submission.receipt_number},
+                details={"receipt": number},
             )
-            return Receipt(submission.receipt_number, household, now)
+            return Receipt(number, household, now)
     except IntegrityError as error:
-        constraint = _constraint(error)
-        if "registration_submissions" in constraint:
-            receipt = _existing_receipt(db, submission_key)
-            if receipt is not None:
-                return receipt
-        if "uq_memberships_active_person" in constraint:
+        # Whatever collided first (the receipt, or a membership of the same
+        # people), an identical submission that won the race is the answer.
+        receipt = _existing_receipt(db, submission_key)
+        if receipt is not None:
+            return receipt
+        if "uq_memberships_active_person" in _constraint(error):
+            if person_id in already_members(db, [person_id]):
+                raise DomainError("already_registered") from error
             raise DomainError("member_in_other_household") from error
         raise
+
+
+def already_members(db: Session, person_ids: list[int]) -> set[int]:
+    """Those of these people who already belong to a registered household."""
+    return set(
+        db.scalars(
+            select(Membership.person_id).where(
+                Membership.person_id.in_(person_ids), Membership.ended_at.is_(None)
+            )
+        )
+    )
 
 
 def latest_receipt(db: Session, person_id: int) -> Receipt | None:

@@ -93,22 +93,23 @@ def ensure_default_model(db: Session) -> ScoringModelRecord:
     return record
 
 
-def active_model_record(db: Session, day: date | None = None) -> ScoringModelRecord:
-    """The model in force: the latest effective one, the latest published on a tie."""
+def active_model(db: Session, day: date | None = None) -> ScoringModel:
+    """The model in force, parsed once per process: only its id and hash are read
+    on each call, the model text only the first time this process meets it."""
     day = day or clock.today()
-    record = db.scalar(
-        select(ScoringModelRecord)
+    row = db.execute(
+        select(ScoringModelRecord.id, ScoringModelRecord.sha256)
         .where(ScoringModelRecord.effective_date <= day)
         .order_by(ScoringModelRecord.effective_date.desc(), ScoringModelRecord.published_at.desc())
         .limit(1)
-    )
-    if record is None:
+    ).first()
+    if row is None:
         raise DomainError("no_scoring_model")
-    return record
-
-
-def active_model(db: Session, day: date | None = None) -> ScoringModel:
-    return model_of(active_model_record(db, day))
+    if row.sha256 not in _parsed:
+        record = db.get(ScoringModelRecord, row.id)
+        assert record is not None
+        return model_of(record)
+    return _parsed[row.sha256]
 
 
 def score_version(
@@ -123,7 +124,7 @@ def score_version(
     result = compute_score(version.declaration, model)
     score = Score(
         household_id=household.id,
-        household_version_id=version.id,
+        version=version,
         model_id=model.id,
         value=result.value,
         milieu=result.milieu,
@@ -135,7 +136,6 @@ def score_version(
         computed_at=clock.now(),
     )
     db.add(score)
-    db.flush()
     return score
 
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import delete, insert, update
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import CallbackDict
 
 from app import clock
@@ -74,9 +74,18 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
 
 
 class DatabaseSessionInterface(SessionInterface):
-    def _sessions(self, app: Flask) -> Session:
-        factory: sessionmaker[Session] = app.extensions["rsu_db"]
-        return factory()
+    """Reads and writes session rows on the request's own database session.
+
+    One connection serves the whole request (session, account, use case).
+    Before writing, anything a view left unfinished is rolled back, never
+    committed along: the use cases commit their own work.
+    """
+
+    @staticmethod
+    def _db() -> Session:
+        from app.extensions import db
+
+        return db.session
 
     def _expired(self, app: Flask, row: WebSession, now: datetime) -> bool:
         idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
@@ -90,22 +99,22 @@ class DatabaseSessionInterface(SessionInterface):
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 128:
             return ServerSession()
-        with self._sessions(app) as db:
-            row = db.get(WebSession, _hash(token))
-            if row is None:
-                return ServerSession()
-            now = clock.now()
-            if self._expired(app, row, now):
-                db.delete(row)
-                db.commit()
-                return ServerSession()
-            return ServerSession(
-                dict(row.data),
-                token=token,
-                row_exists=True,
-                authenticated_at=row.authenticated_at,
-                last_seen_at=row.last_seen_at,
-            )
+        db = self._db()
+        row = db.get(WebSession, _hash(token))
+        if row is None:
+            return ServerSession()
+        now = clock.now()
+        if self._expired(app, row, now):
+            db.delete(row)
+            db.commit()
+            return ServerSession()
+        return ServerSession(
+            dict(row.data),
+            token=token,
+            row_exists=True,
+            authenticated_at=row.authenticated_at,
+            last_seen_at=row.last_seen_at,
+        )
 
     def save_session(  # type: ignore[override]
         self, app: Flask, session: ServerSession, response: Response
@@ -115,35 +124,42 @@ class DatabaseSessionInterface(SessionInterface):
         path = self.get_cookie_path(app)
         now = clock.now()
 
-        with self._sessions(app) as db:
-            if session.old_token:
-                db.execute(delete(WebSession).where(WebSession.id_hash == _hash(session.old_token)))
-            if session.destroyed or (not session and session.modified):
-                if session.row_exists and session.token:
-                    db.execute(delete(WebSession).where(WebSession.id_hash == _hash(session.token)))
-                db.commit()
-                if session.row_exists or session.destroyed:
-                    response.delete_cookie(name, domain=domain, path=path)
-                return
-            if not session and not session.row_exists:
-                db.commit()  # nothing to keep: no row, no cookie
-                return
-
-            if session.token is None:
-                session.token = secrets.token_urlsafe(32)
-            id_hash = _hash(session.token)
-            touch_due = session.last_seen_at is None or now - session.last_seen_at > TOUCH_INTERVAL
-            if session.row_exists and not session.modified and not touch_due:
-                return
-            row = db.get(WebSession, id_hash) if session.row_exists else None
-            if row is None:
-                row = WebSession(id_hash=id_hash, created_at=now)
-                db.add(row)
-            row.data = dict(session)
-            row.account_id = session.get("account_id")
-            row.authenticated_at = session.authenticated_at
-            row.last_seen_at = now
+        deleting = session.destroyed or (not session and session.modified)
+        if not deleting and not session and not session.row_exists:
+            return  # nothing to keep: no row, no cookie
+        touch_due = session.last_seen_at is None or now - session.last_seen_at > TOUCH_INTERVAL
+        if not deleting and session.row_exists and not session.modified and not touch_due:
+            return
+        db = self._db()
+        db.rollback()
+        if session.old_token:
+            db.execute(delete(WebSession).where(WebSession.id_hash == _hash(session.old_token)))
+        if deleting:
+            if session.row_exists and session.token:
+                db.execute(delete(WebSession).where(WebSession.id_hash == _hash(session.token)))
             db.commit()
+            if session.row_exists or session.destroyed:
+                response.delete_cookie(name, domain=domain, path=path)
+            return
+
+        if session.token is None:
+            session.token = secrets.token_urlsafe(32)
+        values = {
+            "data": dict(session),
+            "account_id": session.get("account_id"),
+            "authenticated_at": session.authenticated_at,
+            "last_seen_at": now,
+        }
+        id_hash = _hash(session.token)
+        updated = 0
+        if session.row_exists:
+            result = db.execute(
+                update(WebSession).where(WebSession.id_hash == id_hash).values(**values)
+            )
+            updated = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if not updated:
+            db.execute(insert(WebSession).values(id_hash=id_hash, created_at=now, **values))
+        db.commit()
 
         response.set_cookie(
             name,

@@ -95,7 +95,13 @@ def test_a_failure_midway_leaves_nothing_behind(
     db.rollback()
     assert counts(db) == before
     assert (
-        db.scalar(select(AuditEvent).where(AuditEvent.action == "registration_submitted")) is None
+        db.scalar(
+            select(AuditEvent).where(
+                AuditEvent.action == "household_registered",
+                AuditEvent.on_behalf_of_person_id == amina.id,
+            )
+        )
+        is None
     )
     assert service.find_draft(db, amina.id) is not None  # the draft is intact: try again
     monkeypatch.undo()

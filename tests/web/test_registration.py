@@ -72,8 +72,7 @@ def test_amina_registers_her_household_end_to_end(
     assert db.scalar(select(Score).where(Score.household_id == amina_household.id)) is not None
     assert count(db, RegistrationDraft) == 0
     assert (
-        db.scalar(select(AuditEvent).where(AuditEvent.action == "registration_submitted"))
-        is not None
+        db.scalar(select(AuditEvent).where(AuditEvent.action == "household_registered")) is not None
     )
 
 
@@ -412,3 +411,47 @@ def test_an_expired_draft_is_not_resumed(client: CheckingClient, demo: None, db:
         assert page.find("textarea", attrs={"name": "address"}).get_text().strip() == ""  # type: ignore[union-attr]
     person = db.scalar(select(Person).where(Person.idcs == "1000000101"))
     assert person is not None
+
+
+SECTION_ERRORS = {
+    "residence": (
+        {"region": "", "continue": "1"},
+        {"fr": "Choisissez l'une des réponses", "ar": "اختر أحد الأجوبة"},
+    ),
+    "housing": (
+        {**HOUSING, "rooms": "abc", "continue": "1"},
+        {"fr": "Saisissez un nombre entier", "ar": "أدخل عدداً صحيحاً"},
+    ),
+    "equipment": (
+        {"cars": "-1", "continue": "1"},
+        {"fr": "égal ou supérieur à 0", "ar": "يساوي 0 أو أكثر"},
+    ),
+    "spending": (
+        {"electricity_bill": "99999999", "continue": "1"},
+        {"fr": "Saisissez un nombre entre 0 et 20", "ar": "أدخل عدداً بين 0 و"},
+    ),
+}
+
+
+def test_every_section_explains_its_errors_in_both_languages(
+    client: CheckingClient, demo: None
+) -> None:
+    login_as(client, "amina")
+    client.get("/household/register")
+    for section, (answers, messages) in SECTION_ERRORS.items():
+        for language, message in messages.items():
+            path = f"/household/register/{section}"
+            response = post_form(client, f"{path}?lang={language}", answers, page=path)
+            page = soup_of(response)
+            assert response.status_code == 200, section
+            assert page.select(".error-summary a"), section
+            assert message in text_of(response), (section, language)
+    # Member details too.
+    key = member_keys(client)[0]
+    for language, message in {
+        "fr": "Choisissez l'une des réponses",
+        "ar": "اختر أحد الأجوبة",
+    }.items():
+        path = f"/household/register/details/{key}"
+        response = post_form(client, f"{path}?lang={language}", {"continue": "1"}, page=path)
+        assert message in text_of(response)

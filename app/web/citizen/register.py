@@ -352,7 +352,6 @@ def _after_member_details(key: str) -> str:
 @bp.route("/household/register/check", methods=["GET", "POST"])
 @access(Rule.CITIZEN)
 def register_check() -> str | tuple[str, int] | Response:
-    view = _draft_view()
     form = DeclarationForm()
     if request.method == "POST":
         key = request.form.get("submission_key", "")
@@ -366,6 +365,7 @@ def register_check() -> str | tuple[str, int] | Response:
                 actor=current_actor(),
             )
         except DomainError as error:
+            view = _draft_view()
             if view is None:
                 return redirect(url_for("citizen.register"))
             form.submission_key.data = view.draft.submission_key
@@ -374,6 +374,7 @@ def register_check() -> str | tuple[str, int] | Response:
                 return _check_page(view, form)
             return _check_page(view, form, refusal=refusal_text(error.code)), 409
         return redirect(url_for("citizen.register_confirmation"))
+    view = _draft_view()
     if view is None or not view.ready:
         return redirect(url_for("citizen.register"))
     form.submission_key.data = view.draft.submission_key
