@@ -3,6 +3,7 @@
 from app.models.accounts import Account, StaffRole, StaffUser, WebSession
 from app.models.audit import AuditEvent
 from app.models.households import (
+    ChangeSubmission,
     Household,
     HouseholdStatus,
     HouseholdVersion,
@@ -22,6 +23,7 @@ from app.models.scoring import (
 __all__ = [
     "Account",
     "AuditEvent",
+    "ChangeSubmission",
     "Household",
     "HouseholdStatus",
     "HouseholdVersion",

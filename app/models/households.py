@@ -47,7 +47,9 @@ class Household(Base):
     region: Mapped[str] = mapped_column(String(40), index=True)
     version_number: Mapped[int] = mapped_column(Integer, default=1)
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    deregistered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The declarant confirmed, without a change, that the data is still true.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deregistered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     declarant: Mapped[Person] = relationship()
     versions: Mapped[list[HouseholdVersion]] = relationship(
@@ -96,6 +98,18 @@ class HouseholdVersionMember(Base):
 
     version: Mapped[HouseholdVersion] = relationship(back_populates="members")
     person: Mapped[Person] = relationship()
+
+
+class ChangeSubmission(Base):
+    """The version a declared change made, by submission key: sending the same
+    form twice (double click, back button, retry) finds it and changes nothing."""
+
+    __tablename__ = "change_submissions"
+
+    submission_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    version_number: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Membership(Base):

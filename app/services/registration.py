@@ -32,16 +32,16 @@ from app.domain.errors import DomainError
 from app.domain.validation import Checked, Problem
 from app.integrations.population_register import RegisteredPerson, population_register
 from app.models import Household, Membership, Person, RegistrationDraft, RegistrationSubmission
-from app.services import audit, rate_limits
+from app.services import audit
 from app.services.actors import Actor
 from app.services.household_store import create_household
 from app.services.households import active_membership
+from app.services.rnp_lookup import LookupOutcome, match_in_rnp
 from app.services.scoring import score_version
 
 SECTIONS = ("residence", "members", "member_details", "housing", "equipment", "spending")
 FORM_SECTIONS = ("residence", "housing", "equipment", "spending")
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
-LOOKUP_FAILURES_PER_HOUR = 10
 
 
 # -- who may register ------------------------------------------------------------
@@ -264,45 +264,27 @@ def confirm_members(db: Session, person_id: int, retention: timedelta) -> None:
         draft.data["members_confirmed"] = True
 
 
-@dataclass(frozen=True)
-class LookupOutcome:
-    checked: Checked
-    found: RegisteredPerson | None = None
-
-
 def lookup_member(
     db: Session, person_id: int, account_id: int, raw: dict[str, Any], retention: timedelta
 ) -> LookupOutcome:
-    """Find a member in the RNP by IDCS and birth date, for the declarant to confirm.
-
-    A failed look-up says only "not found", whether the IDCS exists or not,
-    and counts against the account: after 10 in an hour, look-ups stop.
-    """
-    bucket = f"rnp-lookup-failed:account:{account_id}"
-    checked = validation.check_member_lookup(raw, clock.today())
-    if not checked.valid:
-        return LookupOutcome(checked)
+    """Find a member in the RNP (``rnp_lookup``), for the declarant to confirm."""
     with transaction(db):
         draft = _own_draft(db, person_id)
-        if rate_limits.limit_reached(db, bucket, LOOKUP_FAILURES_PER_HOUR, timedelta(hours=1)):
-            raise DomainError("too_many_lookups")
-        found = population_register(db).lookup_idcs(checked.values["idcs"])
-        if found is None or found.birth_date != checked.values["birth_date"]:
-            rate_limits.record_hit(db, bucket)
-            checked.problems["idcs"] = Problem("member_not_found")
-            return LookupOutcome(checked)
-        if any(m["person_id"] == found.person_id for m in draft.data.get("members", [])):
+        outcome = match_in_rnp(db, account_id, raw)
+        found = outcome.found
+        if found is None:
+            return outcome
+        checked = outcome.checked
+        members = draft.data.get("members", [])
+        if any(m["person_id"] == found.person_id for m in members):
             checked.problems["idcs"] = Problem("member_already_added")
             return LookupOutcome(checked)
-        if active_membership(db, found.person_id) is not None:
-            checked.problems["idcs"] = Problem("member_in_other_household")
-            return LookupOutcome(checked)
-        if len(draft.data.get("members", [])) >= validation.MAX_MEMBERS:
+        if len(members) >= validation.MAX_MEMBERS:
             checked.problems["idcs"] = Problem("too_many_members", {"max": validation.MAX_MEMBERS})
             return LookupOutcome(checked)
         _touch(draft, retention)
         draft.data["pending_person_id"] = found.person_id
-        return LookupOutcome(checked, found)
+        return outcome
 
 
 def add_pending_member(db: Session, person_id: int, relation: str, retention: timedelta) -> Checked:
@@ -385,7 +367,8 @@ def receipt_number(household_id: int, year: int) -> str:
     return f"REC-{year}-{household_id:08d}"
 
 
-def _declaration(view: DraftView, today: date) -> dict[str, Any]:
+def declaration_of(view: DraftView, today: date) -> dict[str, Any]:
+    """The declaration this draft would submit."""
     members = []
     for member in view.members:
         person = member.person
@@ -468,7 +451,7 @@ def submit_registration(
             household = create_household(
                 db,
                 declarant_id=person_id,
-                declaration=_declaration(view, now.date()),
+                declaration=declaration_of(view, now.date()),
                 members=members,
                 actor=actor,
                 made_by="agent" if actor.kind == "staff" else "declarant",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -9,8 +10,9 @@ from flask import Flask, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from app import i18n
+from app import clock, i18n
 from app.domain import validation
+from app.domain.declaration import age_on
 from app.web import labels
 from app.web.access import current_account, init_access, is_staff
 from app.web.errors import init_errors
@@ -102,6 +104,7 @@ def init_web(app: Flask) -> None:
         asks_schooling=validation.asks_schooling,
         asks_occupation=validation.asks_occupation,
         asks_rent=validation.asks_rent,
+        age_of=lambda born: age_on(date.fromisoformat(born), clock.today()),
     )
     for blueprint in (public_bp, auth_bp, citizen_bp, counter_bp, backoffice_bp):
         app.register_blueprint(blueprint)

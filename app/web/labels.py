@@ -198,3 +198,126 @@ def region_name(code: str) -> str:
 def province_name(code: str) -> str:
     province = geography.provinces_by_code().get(code)
     return province.name(current_language()) if province else code
+
+
+# The questionnaire's questions, as shown when a summary or a comparison
+# lists answers (the same words as the forms, so the same translations).
+FIELD_LABELS = {
+    "region": _l("Region"),
+    "province": _l("Province or prefecture"),
+    "milieu": _l("Area"),
+    "address": _l("Address"),
+    "phone": _l("Mobile phone number"),
+    "dwelling_type": _l("Type of dwelling"),
+    "occupancy": _l("You live there as"),
+    "monthly_rent": _l("Monthly rent"),
+    "rooms": _l("Number of rooms"),
+    "wall_material": _l("Walls"),
+    "roof_material": _l("Roof"),
+    "water_source": _l("Drinking water"),
+    "sanitation": _l("Toilets"),
+    "electricity": _l("Electricity"),
+    "cooking_energy": _l("Cooking"),
+    "cars": _l("Cars"),
+    "motorcycles": _l("Motorcycles"),
+    "tvs": _l("Televisions"),
+    "satellite_dishes": _l("Satellite dishes"),
+    "refrigerators": _l("Refrigerators"),
+    "washing_machines": _l("Washing machines"),
+    "computers": _l("Computers and tablets"),
+    "smartphones": _l("Smartphones"),
+    "air_conditioners": _l("Air conditioners"),
+    "home_internet": _l("Internet at home (fixed line or box)?"),
+    "cattle": _l("Cattle (cows, bulls, calves)"),
+    "sheep_goats": _l("Sheep and goats"),
+    "farm_land_ha": _l("Farm land, in hectares"),
+    "tractors": _l("Tractors"),
+    "electricity_bill": _l("Electricity, in dirhams per month"),
+    "water_bill": _l("Water, in dirhams per month"),
+    "telecom": _l("Phone and internet, in dirhams per month"),
+    "butane_bottles": _l("Butane gas bottles per month"),
+    "relation": _l("Relation to the declarant"),
+    "marital_status": _l("Marital status"),
+    "education": _l("Highest level of education reached"),
+    "in_school": _l("Goes to school or university this year?"),
+    "activity": _l("Main activity"),
+    "occupation": _l("Occupation"),
+    "disability": _l("Has a disability?"),
+    "health_coverage": _l("Health insurance"),
+}
+
+_VALUE_LABELS: dict[str, dict[str, LazyString]] = {
+    "milieu": MILIEUS,
+    "dwelling_type": DWELLING_TYPES,
+    "occupancy": OCCUPANCIES,
+    "wall_material": WALL_MATERIALS,
+    "roof_material": ROOF_MATERIALS,
+    "water_source": WATER_SOURCES,
+    "sanitation": SANITATIONS,
+    "electricity": ELECTRICITY_SOURCES,
+    "cooking_energy": COOKING_ENERGIES,
+    "relation": RELATIONS,
+    "marital_status": MARITAL_STATUSES,
+    "education": EDUCATION_LEVELS,
+    "activity": ACTIVITIES,
+    "occupation": OCCUPATIONS,
+    "health_coverage": HEALTH_COVERAGES,
+}
+
+CHANGE_KINDS = {
+    "birth": _l("A birth"),
+    "member_joined": _l("Someone joins the household (marriage or other)"),
+    "death": _l("A death"),
+    "member_left": _l("Someone leaves the household (marriage, divorce, moving out)"),
+    "member_situation": _l("A member's situation changes (work, studies, health insurance)"),
+    "residence": _l("A new address or a move"),
+    "housing": _l("Your home changes"),
+    "equipment": _l("Your equipment or animals change"),
+    "spending": _l("Your monthly spending changes"),
+    "phone": _l("A new phone number"),
+}
+
+VERSION_EVENTS = {
+    "registration": _l("Registration"),
+    **CHANGE_KINDS,
+    "review_correction": _l("Correction after a review"),
+}
+
+MADE_BY = {
+    "declarant": _l("the declarant"),
+    "agent": _l("a counter agent, for the declarant"),
+    "reviewer": _l("an ANR reviewer"),
+    "system": _l("the register"),
+}
+
+LEAVE_REASONS = {
+    "marriage": _l("marriage"),
+    "divorce": _l("divorce"),
+    "moving_out": _l("moving out"),
+    "death": _l("death"),
+    "deregistration": _l("deregistration"),
+}
+
+
+def field_label(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name))
+
+
+def answer(name: str, value: object) -> str:
+    """An answer as a person reads it: a label for a code, yes or no, a place name."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(YES_NO["yes" if value else "no"])
+    if name == "region":
+        return region_name(str(value))
+    if name == "province":
+        return province_name(str(value))
+    table = _VALUE_LABELS.get(name)
+    if table is not None:
+        return label(table, str(value))
+    if name in ("monthly_rent", "electricity_bill", "water_bill", "telecom"):
+        from app.i18n import format_amount
+
+        return format_amount(int(str(value)))
+    return str(value)

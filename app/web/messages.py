@@ -43,6 +43,9 @@ PROBLEMS = {
         "it before joining yours."
     ),
     "too_many_members": _l("A household can have at most %(max)s members"),
+    "declarant_cannot_leave": _l(
+        "The declarant cannot leave the household this way. Another adult member can register the household again."
+    ),
     "confirm_honour": _l("Confirm that the information you gave is true"),
     "confirm_consent": _l("Give your consent so that your household's data can be used"),
 }
@@ -76,6 +79,9 @@ REFUSALS = {
     ),
     "no_draft": _l("Your registration draft was not found. It may have expired: start again."),
     "no_pending_member": _l("Search for the person again before adding them."),
+    "not_declarant": _l("Only the declarant of your household can declare changes."),
+    "deregistered": _l("This household is no longer registered."),
+    "no_household": _l("You are not a member of a registered household."),
 }
 
 

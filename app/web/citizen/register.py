@@ -15,6 +15,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from app import clock
 from app.domain import validation
 from app.domain.errors import DomainError
 from app.extensions import db
@@ -382,13 +383,25 @@ def register_check() -> str | tuple[str, int] | Response:
 
 
 def _check_page(view: service.DraftView, form: DeclarationForm, refusal: str | None = None) -> str:
+    back: dict[str, Any] = {"return": "check"}
     return render_template(
         "citizen/register/check.html",
         view=view,
         form=form,
         refusal=refusal,
-        equipment_form=EquipmentForm(formdata=None),
-        spending_form=SpendingForm(formdata=None),
+        declaration=service.declaration_of(view, clock.today()),
+        people={m.person.idcs: m.person for m in view.members},
+        links={
+            "residence": url_for("citizen.register_residence", **back),
+            "members": url_for("citizen.register_members"),
+            "housing": url_for("citizen.register_housing", **back),
+            "equipment": url_for("citizen.register_equipment", **back),
+            "spending": url_for("citizen.register_spending", **back),
+        },
+        member_links={
+            index: url_for("citizen.register_member_details", key=m.key, **back)
+            for index, m in enumerate(view.members)
+        },
         page_has_errors=bool(form.errors or refusal),
     )
 

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from app.domain import codes, geography
 from app.domain.validation import Problem
@@ -21,12 +22,12 @@ from app.web import labels
 from app.web.messages import problem_text
 
 
-def _choices(table: dict[str, Any], order: tuple[str, ...]) -> list[tuple[str, Any]]:
-    return [(code, table[code]) for code in order]
+def _choices(table: dict[str, Any], order: tuple[str, ...]) -> list[SelectChoice]:
+    return [SelectChoice(code, table[code]) for code in order]
 
 
-def _with_prompt(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return [("", _l("Select")), *choices]
+def _with_prompt(choices: list[SelectChoice]) -> list[SelectChoice]:
+    return [SelectChoice("", _l("Select")), *choices]
 
 
 def _number(label: Any, **kw: Any) -> StringField:
@@ -36,7 +37,7 @@ def _number(label: Any, **kw: Any) -> StringField:
     )
 
 
-YES_NO = [("yes", labels.YES_NO["yes"]), ("no", labels.YES_NO["no"])]
+YES_NO = [SelectChoice("yes", labels.YES_NO["yes"]), SelectChoice("no", labels.YES_NO["no"])]
 
 
 class ResidenceForm(FlaskForm):
@@ -56,18 +57,22 @@ class ResidenceForm(FlaskForm):
         super().__init__(*args, **kwargs)
         language = current_language()
         self.region.choices = _with_prompt(
-            [(r.code, r.name(language)) for r in geography.regions()]
+            [SelectChoice(r.code, r.name(language)) for r in geography.regions()]
         )
         # Only the chosen region's provinces; all of them, grouped, until a region is chosen.
         if region in geography.regions_by_code():
             provinces = geography.regions_by_code()[region].provinces
-            self.province.choices = _with_prompt([(p.code, p.name(language)) for p in provinces])
+            self.province.choices = _with_prompt(
+                [SelectChoice(p.code, p.name(language)) for p in provinces]
+            )
         else:
-            grouped = {
-                r.name(language): [(p.code, p.name(language)) for p in r.provinces]
-                for r in geography.regions()
-            }
-            self.province.choices = {"": [("", _l("Select"))], **grouped}
+            self.province.choices = _with_prompt(
+                [
+                    SelectChoice(p.code, p.name(language), optgroup=r.name(language))
+                    for r in geography.regions()
+                    for p in r.provinces
+                ]
+            )
 
 
 class MemberLookupForm(FlaskForm):
@@ -83,7 +88,7 @@ class MemberLookupForm(FlaskForm):
     birth_date = StringField(_l("Date of birth"), render_kw={"type": "date", "autocomplete": "off"})
 
 
-def relation_choices() -> list[tuple[str, Any]]:
+def relation_choices() -> list[SelectChoice]:
     return _choices(labels.RELATIONS, tuple(r for r in codes.RELATIONS if r != "self"))
 
 

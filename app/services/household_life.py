@@ -1,0 +1,397 @@
+"""A registered household's life: declared changes, yearly confirmation, deregistration.
+
+Rules (DOMAIN.md, "Declaring a change", "Deregistration"):
+- each accepted change makes a new, immutable version of the data and a
+  new score, with an audit record, in one transaction;
+- a change states the version it was based on: if the household changed
+  meanwhile (another tab, a counter agent), it is refused, never merged;
+- a member who leaves is released at once and may join or found another
+  household;
+- the declarant confirms the data at least once a year; if nothing changed,
+  confirming is one action and makes no new score;
+- deregistration ends every membership, and the score stops counting for
+  any programme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db import transaction
+from app.domain import changes, validation
+from app.domain.codes import ADULT_AGE
+from app.domain.declaration import age_on, member_entry
+from app.domain.errors import DomainError
+from app.domain.validation import Checked
+from app.models import (
+    ChangeSubmission,
+    Household,
+    HouseholdStatus,
+    HouseholdVersion,
+    HouseholdVersionMember,
+    Membership,
+    OutboxMessage,
+    Person,
+    RegistrationDraft,
+    RegistrationSubmission,
+    Score,
+)
+from app.services import audit
+from app.services.actors import Actor
+from app.services.households import active_membership
+from app.services.rnp_lookup import match_in_rnp
+from app.services.scoring import score_version
+
+CONFIRMATION_PERIOD = timedelta(days=365)
+
+
+class HouseholdChanged(DomainError):
+    """The household changed after the form was opened (optimistic lock)."""
+
+    code = "household_changed"
+
+
+# -- who may see and change -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reader:
+    person: Person
+    household: Household
+
+    @property
+    def is_declarant(self) -> bool:
+        return self.household.declarant_id == self.person.id
+
+
+def reader_of_household(db: Session, person_id: int) -> Reader:
+    """The household an adult member may read. Children may not (DOMAIN.md)."""
+    person = db.get(Person, person_id)
+    membership = active_membership(db, person_id) if person else None
+    if person is None or membership is None:
+        raise DomainError("no_household")
+    if age_on(person.birth_date, clock.today()) < ADULT_AGE:
+        raise DomainError("forbidden")
+    return Reader(person, membership.household)
+
+
+def declarant_of_household(db: Session, person_id: int) -> Reader:
+    """Only the declarant changes the household's data."""
+    reader = reader_of_household(db, person_id)
+    if not reader.is_declarant:
+        raise DomainError("not_declarant")
+    return reader
+
+
+def current_version(db: Session, household: Household) -> HouseholdVersion:
+    version = db.scalar(
+        select(HouseholdVersion).where(
+            HouseholdVersion.household_id == household.id,
+            HouseholdVersion.number == household.version_number,
+        )
+    )
+    assert version is not None
+    return version
+
+
+def confirmation_due(household: Household, last_version_at: datetime) -> date:
+    """One year after the last version or the last confirmation, whichever is later."""
+    latest = max(last_version_at, household.confirmed_at or last_version_at)
+    return (latest + CONFIRMATION_PERIOD).date()
+
+
+# -- declaring a change -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeForm:
+    """What the person sent: the kind of change, the version it was based on,
+    its single-use key, and the answers (raw, as typed)."""
+
+    kind: str
+    base_version: int
+    submission_key: str
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Applied:
+    household_id: int
+    version_number: int
+
+
+def _made_by(actor: Actor) -> str:
+    if actor.kind == "staff":
+        return "reviewer" if actor.channel == "backoffice" else "agent"
+    return "declarant"
+
+
+def _invalid(checked: Checked) -> DomainError:
+    return DomainError("invalid", problems=checked.problems)
+
+
+def _new_declaration(
+    db: Session, account_id: int, declaration: dict[str, Any], form: ChangeForm, today: date
+) -> tuple[dict[str, Any], list[tuple[int, str]], list[tuple[str, str]]]:
+    """The declaration after the change, who joins (person id, relation) and who leaves (IDCS, reason)."""
+    kind, answers = form.kind, form.answers
+    milieu = declaration["residence"].get("milieu")
+    if kind in ("residence", "housing", "spending"):
+        check = {
+            "residence": validation.check_residence,
+            "housing": validation.check_housing,
+            "spending": validation.check_spending,
+        }[kind]
+        checked = check(answers)
+        if not checked.valid:
+            raise _invalid(checked)
+        return changes.with_section(declaration, kind, checked.values, today), [], []
+    if kind == "equipment":
+        checked = validation.check_equipment(answers, milieu=milieu)
+        if not checked.valid:
+            raise _invalid(checked)
+        return changes.with_section(declaration, "assets", checked.values, today), [], []
+    if kind == "phone":
+        phone = validation.normalize_phone(str(answers.get("phone", "")))
+        if phone is None:
+            raise _invalid(Checked(problems={"phone": validation.Problem("phone_format")}))
+        return changes.with_phone(declaration, phone, today), [], []
+    if kind in ("birth", "member_joined"):
+        outcome = match_in_rnp(db, account_id, answers)
+        if outcome.found is None:
+            raise _invalid(outcome.checked)
+        found = outcome.found
+        age = age_on(found.birth_date, today)
+        details = validation.check_member(answers, age=age, is_declarant=False)
+        if not details.valid:
+            raise _invalid(details)
+        entry = member_entry(found.idcs, found.sex, found.birth_date, details.values)
+        relation = str(details.values["relation"])
+        return changes.with_member(declaration, entry, today), [(found.person_id, relation)], []
+    member = _member(declaration, str(answers.get("member", "")))
+    if kind in ("death", "member_left"):
+        if member["relation"] == "self":
+            raise _invalid(
+                Checked(problems={"member": validation.Problem("declarant_cannot_leave")})
+            )
+        reason = "death" if kind == "death" else str(answers.get("reason", ""))
+        if kind == "member_left" and reason not in changes.LEAVE_REASONS:
+            raise _invalid(Checked(problems={"reason": validation.Problem("choose")}))
+        return (
+            changes.without_member(declaration, member["idcs"], today),
+            [],
+            [(member["idcs"], reason)],
+        )
+    if kind == "member_situation":
+        age = age_on(date.fromisoformat(member["birth_date"]), today)
+        details = validation.check_member(
+            {**answers, "relation": answers.get("relation") or member["relation"]},
+            age=age,
+            is_declarant=member["relation"] == "self",
+        )
+        if not details.valid:
+            raise _invalid(details)
+        return (
+            changes.with_member_answers(declaration, member["idcs"], details.values, today),
+            [],
+            [],
+        )
+    raise DomainError("unknown_change")
+
+
+def _member(declaration: dict[str, Any], idcs: str) -> dict[str, Any]:
+    for member in declaration["members"]:
+        if member["idcs"] == idcs:
+            return dict(member)
+    raise _invalid(Checked(problems={"member": validation.Problem("choose")}))
+
+
+def declare_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) -> Applied:
+    """Apply one declared change: a new version, its score and the audit record, together.
+
+    The same submission key twice gives the first result. A change based on
+    a version that is no longer current raises ``HouseholdChanged``.
+    """
+    done = db.get(ChangeSubmission, form.submission_key)
+    if done is not None:
+        return Applied(done.household_id, done.version_number)
+    try:
+        with transaction(db):
+            reader = declarant_of_household(db, person_id)
+            household = db.scalar(
+                select(Household)
+                .where(Household.id == reader.household.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            assert household is not None
+            if household.status != HouseholdStatus.ACTIVE.value:
+                raise DomainError("deregistered")
+            if household.version_number != form.base_version:
+                raise HouseholdChanged(current=household.version_number)
+            now = clock.now()
+            before = current_version(db, household)
+            declaration, joining, leaving = _new_declaration(
+                db, actor.account_id or 0, before.declaration, form, now.date()
+            )
+            number = household.version_number + 1
+            version = HouseholdVersion(
+                household=household,
+                number=number,
+                declaration=declaration,
+                event=form.kind,
+                made_by=_made_by(actor),
+                made_by_account_id=actor.account_id,
+                created_at=now,
+            )
+            db.add(version)
+            people = _person_ids(db, before.declaration, declaration)
+            for position, member in enumerate(declaration["members"]):
+                db.add(
+                    HouseholdVersionMember(
+                        version=version,
+                        person_id=people[member["idcs"]],
+                        position=position,
+                        relation=member["relation"],
+                    )
+                )
+            for joining_id, relation in joining:
+                db.add(
+                    Membership(
+                        household=household, person_id=joining_id, relation=relation, started_at=now
+                    )
+                )
+            for idcs, reason in leaving:
+                db.execute(
+                    update(Membership)
+                    .where(
+                        Membership.household_id == household.id,
+                        Membership.person_id == people[idcs],
+                        Membership.ended_at.is_(None),
+                    )
+                    .values(ended_at=now, end_reason=reason)
+                )
+            household.version_number = number
+            household.region = declaration["residence"]["region"]
+            score_version(
+                db, household, version, "review" if actor.channel == "backoffice" else "change"
+            )
+            db.add(ChangeSubmission(submission_key=form.submission_key, household_id=household.id,
+                                    version_number=number, created_at=now))  # fmt: skip
+            audit.record(
+                db,
+                actor,
+                "household_changed",
+                subject_type="household",
+                subject_id=household.id,
+                on_behalf_of_person_id=person_id,
+                details={"kind": form.kind, "version": number},
+            )
+            return Applied(household.id, number)
+    except IntegrityError as error:
+        done = db.get(ChangeSubmission, form.submission_key)
+        if done is not None:  # the same form, sent twice at once
+            return Applied(done.household_id, done.version_number)
+        if "uq_memberships_active_person" in str(error.orig):
+            raise DomainError("member_in_other_household") from error
+        raise
+
+
+def _person_ids(db: Session, *declarations: dict[str, Any]) -> dict[str, int]:
+    """Person ids of every member of these declarations, by IDCS, in one query."""
+    idcs = {m["idcs"] for d in declarations for m in d["members"]}
+    rows = db.execute(select(Person.idcs, Person.id).where(Person.idcs.in_(idcs)))
+    return {str(number): person_id for number, person_id in rows}
+
+
+# -- yearly confirmation and deregistration -----------------------------------------------
+
+
+def confirm_data(db: Session, person_id: int, actor: Actor) -> Household:
+    """The declarant says nothing changed: recorded, with no new version and no new score."""
+    with transaction(db):
+        household = declarant_of_household(db, person_id).household
+        household.confirmed_at = clock.now()
+        audit.record(db, actor, "household_data_confirmed", subject_type="household",
+                     subject_id=household.id, on_behalf_of_person_id=person_id)  # fmt: skip
+        return household
+
+
+def deregister(db: Session, person_id: int, actor: Actor) -> Household:
+    """Remove the household from the register: memberships end, eligibility ends."""
+    with transaction(db):
+        household_id = declarant_of_household(db, person_id).household.id
+        household = db.scalar(
+            select(Household)
+            .where(Household.id == household_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        assert household is not None
+        now = clock.now()
+        household.status = HouseholdStatus.DEREGISTERED.value
+        household.deregistered_at = now
+        db.execute(
+            update(Membership)
+            .where(Membership.household_id == household.id, Membership.ended_at.is_(None))
+            .values(ended_at=now, end_reason="deregistration")
+        )
+        audit.record(db, actor, "household_deregistered", subject_type="household",
+                     subject_id=household.id, on_behalf_of_person_id=person_id)  # fmt: skip
+        return household
+
+
+@dataclass(frozen=True)
+class Purged:
+    households: int
+    drafts: int
+
+
+def purge_retained_data(db: Session, retention: timedelta) -> Purged:
+    """Delete the data of households deregistered longer ago than ``retention``,
+    and expired registration drafts (Law 09-08: kept no longer than needed).
+
+    The audit trail stays: it holds ids, not personal data.
+    """
+    with transaction(db):
+        cutoff = clock.now() - retention
+        ids = list(
+            db.scalars(
+                select(Household.id).where(
+                    Household.status == HouseholdStatus.DEREGISTERED.value,
+                    Household.deregistered_at < cutoff,
+                )
+            )
+        )
+        if ids:
+            versions = select(HouseholdVersion.id).where(HouseholdVersion.household_id.in_(ids))
+            for statement in purge_statements(ids, versions):
+                db.execute(statement)
+            audit.record(db, Actor.system(), "retention_purge", details={"households": len(ids)})
+        drafts = db.execute(
+            delete(RegistrationDraft).where(RegistrationDraft.expires_at <= clock.now())
+        )
+        return Purged(households=len(ids), drafts=int(drafts.rowcount or 0))  # type: ignore[attr-defined]
+
+
+def purge_statements(household_ids: list[int], versions: Any) -> list[Any]:
+    """Everything held about these households, children before parents."""
+    return [
+        delete(Score).where(Score.household_id.in_(household_ids)),
+        delete(HouseholdVersionMember).where(HouseholdVersionMember.version_id.in_(versions)),
+        delete(ChangeSubmission).where(ChangeSubmission.household_id.in_(household_ids)),
+        delete(RegistrationSubmission).where(
+            RegistrationSubmission.household_id.in_(household_ids)
+        ),
+        delete(OutboxMessage).where(OutboxMessage.household_id.in_(household_ids)),
+        delete(HouseholdVersion).where(HouseholdVersion.household_id.in_(household_ids)),
+        delete(Membership).where(Membership.household_id.in_(household_ids)),
+        delete(Household).where(Household.id.in_(household_ids)),
+    ]
