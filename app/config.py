@@ -96,6 +96,12 @@ SETTINGS: tuple[Setting, ...] = (
         "90",
         "A registration draft untouched this long is deleted (`flask drafts purge`).",
     ),
+    Setting(
+        "RETENTION_DAYS",
+        "1825",
+        "Data of a deregistered household is deleted this long after deregistration "
+        "(`flask retention purge`). 5 years by default; the ANR's retention policy decides.",
+    ),
     Setting("LOG_LEVEL", "INFO", "Python logging level. Logs never carry IDs or tokens."),
 )
 
@@ -163,6 +169,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_IDLE_MINUTES": int(get("SESSION_IDLE_MINUTES") or 30),
         "SESSION_ABSOLUTE_HOURS": int(get("SESSION_ABSOLUTE_HOURS") or 12),
         "DRAFT_RETENTION_DAYS": int(get("DRAFT_RETENTION_DAYS") or 90),
+        "RETENTION_DAYS": int(get("RETENTION_DAYS") or 1825),
         "LOG_LEVEL": get("LOG_LEVEL"),
         # Cookie flags: Secure only where TLS is guaranteed (production).
         "SESSION_COOKIE_NAME": "rsu_session",

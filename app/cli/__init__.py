@@ -9,8 +9,10 @@ def register_commands(app: Flask) -> None:
     from app.cli.database import db_group
     from app.cli.demo import demo_group
     from app.cli.drafts import drafts_group
+    from app.cli.retention import retention_group
     from app.cli.scoring import scoring_group
     from app.cli.sessions import sessions_group
 
-    for group in (db_group, demo_group, drafts_group, scoring_group, sessions_group):
+    groups = (db_group, demo_group, drafts_group, retention_group, scoring_group, sessions_group)
+    for group in groups:
         app.cli.add_command(group)

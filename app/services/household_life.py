@@ -175,7 +175,9 @@ def _new_declaration(
         entry = member_entry(found.idcs, found.sex, found.birth_date, details.values)
         relation = str(details.values["relation"])
         return changes.with_member(declaration, entry, today), [(found.person_id, relation)], []
-    member = _member(declaration, str(answers.get("member", "")))
+    member = _member(
+        declaration, str(answers.get("member", ""))
+    )  # its position in the base version
     if kind in ("death", "member_left"):
         if member["relation"] == "self":
             raise _invalid(
@@ -206,10 +208,11 @@ def _new_declaration(
     raise DomainError("unknown_change")
 
 
-def _member(declaration: dict[str, Any], idcs: str) -> dict[str, Any]:
-    for member in declaration["members"]:
-        if member["idcs"] == idcs:
-            return dict(member)
+def _member(declaration: dict[str, Any], position: str) -> dict[str, Any]:
+    """A member by position: the form was built from the same version (the lock checks it)."""
+    members = declaration["members"]
+    if position.isascii() and position.isdecimal() and int(position) < len(members):
+        return dict(members[int(position)])
     raise _invalid(Checked(problems={"member": validation.Problem("choose")}))
 
 

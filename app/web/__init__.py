@@ -17,6 +17,7 @@ from app.web import labels
 from app.web.access import current_account, init_access, is_staff
 from app.web.errors import init_errors
 from app.web.forms import form_errors
+from app.web.messages import notice_text
 from app.web.security_headers import init_security_headers
 
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -99,6 +100,7 @@ def init_web(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         form_errors=form_errors,
+        notice_text=notice_text,
         labels=labels,
         # The questionnaire's conditional questions, from the one source of rules.
         asks_schooling=validation.asks_schooling,

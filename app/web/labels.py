@@ -277,11 +277,7 @@ CHANGE_KINDS = {
     "phone": _l("A new phone number"),
 }
 
-VERSION_EVENTS = {
-    "registration": _l("Registration"),
-    **CHANGE_KINDS,
-    "review_correction": _l("Correction after a review"),
-}
+VERSION_EVENTS = {"registration": _l("Registration"), **CHANGE_KINDS}
 
 MADE_BY = {
     "declarant": _l("the declarant"),

@@ -85,5 +85,17 @@ REFUSALS = {
 }
 
 
+# One-time notices shown on the next page. Flashed as codes, not sentences:
+# the next page may be in the other language.
+NOTICES = {
+    "change_recorded": _l("Your change is recorded."),
+    "data_confirmed": _l("Thank you: your household's data is confirmed for another year."),
+}
+
+
+def notice_text(code: str) -> str:
+    return str(NOTICES.get(code, ""))
+
+
 def refusal_text(code: str) -> str:
     return str(REFUSALS.get(code, _l("This request cannot be done.")))

@@ -13,7 +13,11 @@ from tests.support.pages import csrf_token_in
 
 def start_login(client: FlaskClient) -> str:
     """Press "continue" on /login; returns the provider URL we are sent to."""
-    token = csrf_token_in(client.get("/login"))
+    login_page = client.get("/login")
+    if login_page.status_code == 302:  # signed in already: start afresh, as a new browser would
+        client.delete_cookie("rsu_session")
+        login_page = client.get("/login")
+    token = csrf_token_in(login_page)
     response = client.post("/login", data={"csrf_token": token})
     assert response.status_code == 302, response.status_code
     return response.headers["Location"]

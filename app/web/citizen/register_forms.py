@@ -190,6 +190,19 @@ class DeclarationForm(FlaskForm):
     )
 
 
+class ChangeMemberForm(MemberLookupForm, MemberDetailsForm):
+    """A member who joins a registered household: found in the RNP, then described."""
+
+
+class DeregisterForm(FlaskForm):
+    understood = BooleanField(
+        _l(
+            "I understand that my household will lose the programmes that use the register, "
+            "and I ask for its deregistration."
+        )
+    )
+
+
 def apply_problems(
     form: FlaskForm, problems: dict[str, Problem], only: set[str] | None = None
 ) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import abort, render_template
 
+from app import clock
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.services import registration
@@ -25,6 +26,13 @@ def me() -> str:
     overview = overview_for_person(db.session, signed_in_person_id())
     draft = None
     blocker = None
+    due = None
+    if overview.household is not None and overview.is_declarant:
+        from app.services.household_life import confirmation_due, current_version
+
+        due = confirmation_due(
+            overview.household, current_version(db.session, overview.household).created_at
+        )
     if overview.household is None:
         blocker = registration.registration_blocker(db.session, overview.person)
         found = registration.find_draft(db.session, overview.person.id)
@@ -36,6 +44,8 @@ def me() -> str:
         masked_idcs=mask_idcs(overview.person.idcs),
         draft=draft,
         blocker=blocker,
+        due=due,
+        today=clock.today(),
         receipt=registration.latest_receipt(db.session, overview.person.id),
     )
 
