@@ -1,0 +1,288 @@
+"""Certificate PDFs: bilingual rendering with embedded fonts, QR codes, no
+network access, and PAdES signatures that break when a byte changes.
+
+Text, fonts and QR codes are checked the way a reader would see them, with
+poppler (pdftotext, pdffonts, pdftoppm) and zbar (zbarimg); those tests skip
+with a message when the tools are not installed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import unicodedata
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+import weasyprint
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from app.integrations.pdf import PdfRenderer, ResourceError, qr_svg, renderer
+from app.integrations.signing import (
+    SIGNATURE_FIELD,
+    PdfSigner,
+    signature_is_valid,
+    signer_from_files,
+)
+from scripts import dev_keys
+
+FRENCH = "Registre Social Unifié"
+ARABIC = "السجل الاجتماعي الموحد"
+LTR_NUMBER = "123-456"
+TITLE = "Attestation RSU — شهادة"
+VERIFY_URL = "https://rsu.example/verify/ABC"
+
+
+def page(body: str) -> str:
+    return (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+        f"<title>Not the PDF title</title></head><body>{body}</body></html>"
+    )
+
+
+BILINGUAL = page(
+    f'<h1>{FRENCH}</h1><p lang="ar" dir="rtl">{ARABIC} رقم <span dir="ltr">{LTR_NUMBER}</span></p>'
+)
+
+
+def tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (Debian: poppler-utils, zbar-tools)")
+    return path
+
+
+def visible_text(text: str) -> str:
+    """NFKC folds Arabic presentation forms back to letters; bidi marks go."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in folded if unicodedata.category(c) != "Cf")
+
+
+@pytest.fixture(scope="module")
+def bilingual_pdf() -> bytes:
+    return renderer().render(BILINGUAL, title=TITLE, language="fr-MA")
+
+
+@pytest.fixture
+def pdf_file(tmp_path: Path, bilingual_pdf: bytes) -> Path:
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(bilingual_pdf)
+    return path
+
+
+def test_the_pdf_holds_the_french_and_arabic_text(pdf_file: Path) -> None:
+    assert pdf_file.read_bytes().startswith(b"%PDF")
+    extracted = subprocess.run(
+        [tool("pdftotext"), "-enc", "UTF-8", str(pdf_file), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    text = visible_text(extracted)
+    assert FRENCH in text
+    assert ARABIC in text
+    # Without its <span dir="ltr">, WeasyPrint lays the number out as "456-123".
+    assert LTR_NUMBER in text
+
+
+def test_the_noto_fonts_are_embedded_and_nothing_else_is_used(pdf_file: Path) -> None:
+    listing = subprocess.run(
+        [tool("pdffonts"), str(pdf_file)], capture_output=True, text=True, check=True
+    ).stdout
+    rows = [line.split() for line in listing.splitlines()[2:]]
+    names = {row[0].split("+")[-1] for row in rows}
+    assert {"RSU-Noto-Sans-Bold", "RSU-Noto-Naskh-Arabic"} <= names
+    assert all(name.startswith("RSU-Noto-") for name in names)
+    # Columns from the right: object ID (2), uni, sub, emb.
+    assert all(row[-5] == "yes" for row in rows)
+
+
+def test_title_and_language_come_from_the_render_arguments(bilingual_pdf: bytes) -> None:
+    reader = PdfFileReader(BytesIO(bilingual_pdf))
+    assert reader.trailer_view["/Info"]["/Title"] == TITLE
+    assert reader.root["/Lang"] == "fr-MA"
+
+
+def test_the_page_is_a4(bilingual_pdf: bytes) -> None:
+    reader = PdfFileReader(BytesIO(bilingual_pdf))
+    media_box = reader.root["/Pages"]["/Kids"][0]["/MediaBox"]
+    assert (round(media_box[2]), round(media_box[3])) == (595, 842)
+
+
+def test_the_qr_code_reads_back_as_the_url(tmp_path: Path) -> None:
+    pdf = renderer().render(page(qr_svg(VERIFY_URL)), title="QR", language="fr")
+    (tmp_path / "qr.pdf").write_bytes(pdf)
+    subprocess.run(
+        [tool("pdftoppm"), "-png", "-r", "150", "-singlefile", "qr.pdf", "qr"],
+        cwd=tmp_path,
+        check=True,
+    )
+    decoded = subprocess.run(
+        [tool("zbarimg"), "--raw", "-q", str(tmp_path / "qr.png")],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    assert decoded.strip() == VERIFY_URL
+
+
+def test_one_font_configuration_serves_every_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = []
+    original = weasyprint.HTML.render
+
+    def spy(self: weasyprint.HTML, font_config: object = None, **options: object) -> object:
+        seen.append(font_config)
+        return original(self, font_config, **options)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", spy)
+    shared = renderer()
+    shared.render(page("un"), title="1", language="fr")
+    renderer().render(page("deux"), title="2", language="fr")
+    assert renderer() is shared
+    assert seen == [shared.font_config, shared.font_config]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/x.png",
+        "http://example.com/x.png",
+        "ftp://example.com/x.png",
+        "file:///etc/passwd",
+        "file:///usr/share/fonts/truetype/noto/../../../../etc/passwd",
+        "file://elsewhere/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    ],
+)
+def test_the_fetcher_refuses_anything_but_inline_data_and_fonts(url: str) -> None:
+    with pytest.raises(ResourceError, match="refusing"):
+        renderer().fetcher.fetch(url)
+
+
+def test_the_fetcher_serves_inline_data_and_font_files() -> None:
+    fetcher = renderer().fetcher
+    assert fetcher.fetch("data:text/plain,ok").read() == b"ok"
+    font = renderer().font_directory / "NotoSans-Regular.ttf"
+    assert fetcher.fetch(font.as_uri()).read(4) == b"\x00\x01\x00\x00"
+
+
+def test_a_remote_image_fails_the_render_without_touching_the_network(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    attempts: list[object] = []
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        # Recorded rather than raised: WeasyPrint turns any error in a fetch
+        # into the same failure we expect, which would hide the attempt.
+        attempts.append(args)
+        raise OSError("no network in tests")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    with pytest.raises(ResourceError, match=re.escape("https://example.com/x.png")):
+        renderer().render(page('<img src="https://example.com/x.png">'), title="x", language="fr")
+    assert attempts == []
+
+
+def test_a_missing_font_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=re.escape("NotoSans-Regular.ttf")):
+        PdfRenderer(font_directory=tmp_path)
+
+
+@pytest.fixture(scope="module")
+def signing_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return dev_keys.generate_pair(tmp_path_factory.mktemp("signing"))
+
+
+@pytest.fixture(scope="module")
+def signed_pdf(bilingual_pdf: bytes, signing_pair: tuple[Path, Path]) -> bytes:
+    key, cert = signing_pair
+    return PdfSigner(key, cert).sign(bilingual_pdf, reason="Attestation RSU", location="Rabat")
+
+
+@pytest.fixture(scope="module")
+def trusted_pem(signing_pair: tuple[Path, Path]) -> bytes:
+    return signing_pair[1].read_bytes()
+
+
+def test_a_signed_pdf_verifies_against_its_certificate(
+    signed_pdf: bytes, trusted_pem: bytes
+) -> None:
+    assert signed_pdf.startswith(b"%PDF")
+    assert signature_is_valid(signed_pdf, trusted_pem)
+
+
+def test_the_signature_is_pades_with_reason_and_location(signed_pdf: bytes) -> None:
+    (signature,) = PdfFileReader(BytesIO(signed_pdf)).embedded_signatures
+    assert signature.field_name == SIGNATURE_FIELD
+    assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
+    assert signature.sig_object["/Reason"] == "Attestation RSU"
+    assert signature.sig_object["/Location"] == "Rabat"
+
+
+def test_changing_one_signed_byte_breaks_the_signature(
+    signed_pdf: bytes, trusted_pem: bytes
+) -> None:
+    (signature,) = PdfFileReader(BytesIO(signed_pdf)).embedded_signatures
+    first_range_end = signature.byte_range[1]  # the bytes before /Contents
+    offset = signed_pdf.index(b"stream\n") + 20  # inside the first page content
+    assert offset < first_range_end
+    tampered = bytearray(signed_pdf)
+    tampered[offset] ^= 0x01
+    assert not signature_is_valid(bytes(tampered), trusted_pem)
+
+
+def test_anything_appended_after_signing_is_refused(signed_pdf: bytes, trusted_pem: bytes) -> None:
+    assert not signature_is_valid(signed_pdf + b"\n% appended\n", trusted_pem)
+
+
+def test_another_certificate_is_not_trusted(signed_pdf: bytes, tmp_path: Path) -> None:
+    _, other_cert = dev_keys.generate_pair(tmp_path)
+    assert not signature_is_valid(signed_pdf, other_cert.read_bytes())
+
+
+@settings(max_examples=60, deadline=None)
+@given(position=st.floats(0, 1, exclude_max=True), bit=st.integers(0, 7))
+def test_any_flipped_bit_outside_the_signature_value_invalidates_without_raising(
+    signed_pdf: bytes, trusted_pem: bytes, position: float, bit: int
+) -> None:
+    (signature,) = PdfFileReader(BytesIO(signed_pdf)).embedded_signatures
+    _, before_contents, after_contents, _ = signature.byte_range
+    offset = int(position * len(signed_pdf))
+    damaged = bytearray(signed_pdf)
+    damaged[offset] ^= 1 << bit
+    valid = signature_is_valid(bytes(damaged), trusted_pem)
+    # The /Contents hex string is the one unsigned part: flipping a bit there
+    # can be harmless ("a" and "A" are the same hex digit).
+    if not before_contents <= offset < after_contents:
+        assert not valid
+
+
+def test_unsigned_or_unreadable_files_are_not_valid(
+    bilingual_pdf: bytes, trusted_pem: bytes
+) -> None:
+    assert not signature_is_valid(bilingual_pdf, trusted_pem)
+    assert not signature_is_valid(b"not a pdf", trusted_pem)
+
+
+def test_the_signer_for_a_pair_of_files_is_loaded_once(signing_pair: tuple[Path, Path]) -> None:
+    key, cert = signing_pair
+    assert signer_from_files(key, cert) is signer_from_files(str(key), str(cert))
+
+
+def test_dev_keys_creates_the_pair_once_and_then_stays_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(dev_keys, "DEV_SIGNING_DIRECTORY", tmp_path / "dev-signing")
+    dev_keys.main()
+    assert "DEVELOPMENT" in capsys.readouterr().out
+    key = tmp_path / "dev-signing" / dev_keys.KEY_FILE
+    first_key = key.read_bytes()
+    assert key.stat().st_mode & 0o777 == 0o600
+    dev_keys.main()
+    assert capsys.readouterr().out == ""
+    assert key.read_bytes() == first_key
