@@ -39,6 +39,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_i18n(app)
     app.session_interface = DatabaseSessionInterface()
     init_identity(app)
+    from app.integrations.document_store import init_document_store
+
+    init_document_store(app)
     init_web(app)
 
     from app.cli import register_commands

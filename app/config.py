@@ -102,6 +102,26 @@ SETTINGS: tuple[Setting, ...] = (
         "Data of a deregistered household is deleted this long after deregistration "
         "(`flask retention purge`). 5 years by default; the ANR's retention policy decides.",
     ),
+    Setting(
+        "UPLOAD_DIR",
+        "instance/uploads",
+        "Where supporting documents are stored, outside the web root.",
+    ),
+    Setting("REVIEW_DUE_DAYS", "30", "A review request must be answered within this many days."),
+    Setting(
+        "SMS_BACKEND",
+        "log",
+        "`log` (development: written to the log and the outbox page) or `http`.",
+    ),
+    Setting("SMS_GATEWAY_URL", None, "For `SMS_BACKEND=http`: the gateway's URL (POST, JSON)."),
+    Setting("SMS_GATEWAY_TOKEN", None, "For `SMS_BACKEND=http`: the gateway's bearer token."),
+    Setting("EMAIL_BACKEND", "log", "`log` (development) or `smtp`."),
+    Setting("SMTP_HOST", "localhost", "For `EMAIL_BACKEND=smtp`."),
+    Setting("SMTP_PORT", "25", "For `EMAIL_BACKEND=smtp`."),
+    Setting("SMTP_USERNAME", None, "For `EMAIL_BACKEND=smtp`, if the server asks for a login."),
+    Setting("SMTP_PASSWORD", None, "For `EMAIL_BACKEND=smtp`, if the server asks for a login."),
+    Setting("SMTP_STARTTLS", "false", "For `EMAIL_BACKEND=smtp`: `true` to require STARTTLS."),
+    Setting("MAIL_FROM", "rsu-portal@example.invalid", "Sender address of emails."),
     Setting("LOG_LEVEL", "INFO", "Python logging level. Logs never carry IDs or tokens."),
 )
 
@@ -118,6 +138,11 @@ def _sqlite_url_under_root(url: str) -> str:
             path.parent.mkdir(parents=True, exist_ok=True)
             return prefix + str(path)
     return url
+
+
+def _under_root(path: str) -> Path:
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else PROJECT_ROOT / candidate
 
 
 def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -170,6 +195,18 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_ABSOLUTE_HOURS": int(get("SESSION_ABSOLUTE_HOURS") or 12),
         "DRAFT_RETENTION_DAYS": int(get("DRAFT_RETENTION_DAYS") or 90),
         "RETENTION_DAYS": int(get("RETENTION_DAYS") or 1825),
+        "UPLOAD_DIR": str(_under_root(get("UPLOAD_DIR") or "instance/uploads")),
+        "REVIEW_DUE_DAYS": int(get("REVIEW_DUE_DAYS") or 30),
+        "SMS_BACKEND": get("SMS_BACKEND"),
+        "SMS_GATEWAY_URL": get("SMS_GATEWAY_URL"),
+        "SMS_GATEWAY_TOKEN": get("SMS_GATEWAY_TOKEN"),
+        "EMAIL_BACKEND": get("EMAIL_BACKEND"),
+        "SMTP_HOST": get("SMTP_HOST"),
+        "SMTP_PORT": int(get("SMTP_PORT") or 25),
+        "SMTP_USERNAME": get("SMTP_USERNAME"),
+        "SMTP_PASSWORD": get("SMTP_PASSWORD"),
+        "SMTP_STARTTLS": (get("SMTP_STARTTLS") or "false").lower() == "true",
+        "MAIL_FROM": get("MAIL_FROM"),
         "LOG_LEVEL": get("LOG_LEVEL"),
         # Cookie flags: Secure only where TLS is guaranteed (production).
         "SESSION_COOKIE_NAME": "rsu_session",
@@ -201,6 +238,14 @@ def validate(settings: Mapping[str, Any]) -> None:
     algs = settings["OIDC_ID_TOKEN_ALGS"]
     if not algs or any(a.lower() == "none" for a in algs):
         raise ConfigError("OIDC_ID_TOKEN_ALGS must list real signature algorithms, never none")
+    if settings["SMS_BACKEND"] not in {"log", "http"}:
+        raise ConfigError("SMS_BACKEND must be log or http")
+    if settings["SMS_BACKEND"] == "http" and not (
+        settings.get("SMS_GATEWAY_URL") and settings.get("SMS_GATEWAY_TOKEN")
+    ):
+        raise ConfigError("SMS_BACKEND=http needs SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN")
+    if settings["EMAIL_BACKEND"] not in {"log", "smtp"}:
+        raise ConfigError("EMAIL_BACKEND must be log or smtp")
 
     if settings["RSU_ENV"] != "production":
         return

@@ -157,6 +157,13 @@ LOGINS = (
         roles=("reviewer",),
         office="ANR, direction du RSU, Rabat",
     ),
+    # A second reviewer: corrections that change eligibility need two (four eyes).
+    DemoLogin(
+        "reviewer.nadia",
+        name="Nadia Tazi",
+        roles=("reviewer",),
+        office="ANR, direction du RSU, Rabat",
+    ),
 )
 
 # youssef's household, as declared at registration (version 1).

@@ -23,6 +23,7 @@ from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_timezone
 from babel.numbers import format_currency as babel_format_currency
 from babel.numbers import format_decimal as babel_format_decimal
+from babel.units import format_unit
 from flask import Flask, g, request
 from flask_babel import Domain, get_locale
 
@@ -123,3 +124,16 @@ def format_amount(value: Decimal | int | float | None) -> str:
 
 def format_number(value: Any) -> str:
     return str(babel_format_decimal(value, locale=_locale()))
+
+
+def format_file_size(size: int) -> str:
+    """1,2 Mo / 340 ko: what the phone's file picker shows, in the page's language."""
+    if size >= 1024 * 1024:
+        return str(
+            format_unit(
+                round(size / (1024 * 1024), 1), "digital-megabyte", "short", locale=_locale()
+            )
+        )
+    return str(
+        format_unit(max(1, round(size / 1024)), "digital-kilobyte", "short", locale=_locale())
+    )

@@ -9,6 +9,7 @@ database starts from empty tables.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 
 import oidc_provider_mock
@@ -67,6 +68,8 @@ def make_test_app(database_url: str, issuer: str, **overrides: object) -> Flask:
         "DATABASE_URL": database_url,
         "OIDC_ISSUER": issuer,
         "SECRET_KEY": "test-secret-key",
+        # Uploaded documents of the tests, kept apart from development's.
+        "UPLOAD_DIR": tempfile.mkdtemp(prefix="rsu-test-uploads-"),
         **overrides,
     }
     app = create_app(config)

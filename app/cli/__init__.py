@@ -9,10 +9,19 @@ def register_commands(app: Flask) -> None:
     from app.cli.database import db_group
     from app.cli.demo import demo_group
     from app.cli.drafts import drafts_group
+    from app.cli.outbox import outbox_group
     from app.cli.retention import retention_group
     from app.cli.scoring import scoring_group
     from app.cli.sessions import sessions_group
 
-    groups = (db_group, demo_group, drafts_group, retention_group, scoring_group, sessions_group)
+    groups = (
+        db_group,
+        demo_group,
+        drafts_group,
+        outbox_group,
+        retention_group,
+        scoring_group,
+        sessions_group,
+    )
     for group in groups:
         app.cli.add_command(group)

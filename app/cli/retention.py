@@ -20,10 +20,11 @@ def retention_group() -> None:
 @with_appcontext
 def purge() -> None:
     """Delete deregistered households older than RETENTION_DAYS, and expired drafts."""
+    from app.integrations.document_store import document_store
     from app.services.household_life import purge_retained_data
 
     days = current_app.config["RETENTION_DAYS"]
-    purged = purge_retained_data(db.session, timedelta(days=days))
+    purged = purge_retained_data(db.session, timedelta(days=days), document_store())
     click.echo(
         f"Deleted the data of {purged.households} household(s) deregistered more than "
         f"{days} days ago, and {purged.drafts} expired draft(s)."

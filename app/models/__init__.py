@@ -13,6 +13,7 @@ from app.models.households import (
 from app.models.outbox import OutboxMessage
 from app.models.people import Person
 from app.models.registration import RateLimitHit, RegistrationDraft, RegistrationSubmission
+from app.models.reviews import ReviewDocument, ReviewRequest
 from app.models.scoring import (
     RescoringChunk,
     RescoringRun,
@@ -36,6 +37,8 @@ __all__ = [
     "RegistrationSubmission",
     "RescoringChunk",
     "RescoringRun",
+    "ReviewDocument",
+    "ReviewRequest",
     "Score",
     "ScoringModelRecord",
     "StaffRole",

@@ -33,6 +33,7 @@ class Person(Base):
     birth_date: Mapped[date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(1))
     phone: Mapped[str | None] = mapped_column(String(13))
+    email: Mapped[str | None] = mapped_column(String(254))
     in_rnp: Mapped[bool] = mapped_column(Boolean, default=True)
 
     def full_name(self, language: str) -> str:

@@ -24,5 +24,10 @@ class Actor:
         return cls("citizen", account_id, person_id, "online", person_id)
 
     @classmethod
+    def staff(cls, account_id: int, channel: str) -> Actor:
+        """A staff member: a reviewer (``backoffice``) or a counter agent (``counter``)."""
+        return cls("staff", account_id, None, channel, None)
+
+    @classmethod
     def system(cls, channel: str = "cli") -> Actor:
         return cls("system", None, None, channel, None)

@@ -30,6 +30,7 @@ from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on, member_entry
 from app.domain.errors import DomainError
 from app.domain.validation import Checked
+from app.integrations.document_store import DocumentStore
 from app.models import (
     ChangeSubmission,
     Household,
@@ -41,6 +42,8 @@ from app.models import (
     Person,
     RegistrationDraft,
     RegistrationSubmission,
+    ReviewDocument,
+    ReviewRequest,
     Score,
 )
 from app.services import audit
@@ -227,77 +230,7 @@ def declare_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) 
         return Applied(done.household_id, done.version_number)
     try:
         with transaction(db):
-            reader = declarant_of_household(db, person_id)
-            household = db.scalar(
-                select(Household)
-                .where(Household.id == reader.household.id)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            )
-            assert household is not None
-            if household.status != HouseholdStatus.ACTIVE.value:
-                raise DomainError("deregistered")
-            if household.version_number != form.base_version:
-                raise HouseholdChanged(current=household.version_number)
-            now = clock.now()
-            before = current_version(db, household)
-            declaration, joining, leaving = _new_declaration(
-                db, actor.account_id or 0, before.declaration, form, now.date()
-            )
-            number = household.version_number + 1
-            version = HouseholdVersion(
-                household=household,
-                number=number,
-                declaration=declaration,
-                event=form.kind,
-                made_by=_made_by(actor),
-                made_by_account_id=actor.account_id,
-                created_at=now,
-            )
-            db.add(version)
-            people = _person_ids(db, before.declaration, declaration)
-            for position, member in enumerate(declaration["members"]):
-                db.add(
-                    HouseholdVersionMember(
-                        version=version,
-                        person_id=people[member["idcs"]],
-                        position=position,
-                        relation=member["relation"],
-                    )
-                )
-            for joining_id, relation in joining:
-                db.add(
-                    Membership(
-                        household=household, person_id=joining_id, relation=relation, started_at=now
-                    )
-                )
-            for idcs, reason in leaving:
-                db.execute(
-                    update(Membership)
-                    .where(
-                        Membership.household_id == household.id,
-                        Membership.person_id == people[idcs],
-                        Membership.ended_at.is_(None),
-                    )
-                    .values(ended_at=now, end_reason=reason)
-                )
-            household.version_number = number
-            household.region = declaration["residence"]["region"]
-            score_version(
-                db, household, version, "review" if actor.channel == "backoffice" else "change"
-            )
-            db.add(ChangeSubmission(submission_key=form.submission_key, household_id=household.id,
-                                    version_number=number, created_at=now))  # fmt: skip
-            audit.record(
-                db,
-                actor,
-                "household_changed",
-                subject_type="household",
-                subject_id=household.id,
-                on_behalf_of_person_id=person_id,
-                details={"kind": form.kind, "version": number},
-            )
-            return Applied(household.id, number)
+            return apply_change(db, person_id, actor, form)
     except IntegrityError as error:
         done = db.get(ChangeSubmission, form.submission_key)
         if done is not None:  # the same form, sent twice at once
@@ -305,6 +238,97 @@ def declare_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) 
         if "uq_memberships_active_person" in str(error.orig):
             raise DomainError("member_in_other_household") from error
         raise
+
+
+def _locked_household(db: Session, household_id: int) -> Household:
+    household = db.scalar(
+        select(Household)
+        .where(Household.id == household_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert household is not None
+    return household
+
+
+def preview_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) -> dict[str, Any]:
+    """The declaration the change would make, checked by the same rules; nothing is written."""
+    household = declarant_of_household(db, person_id).household
+    if household.status != HouseholdStatus.ACTIVE.value:
+        raise DomainError("deregistered")
+    if household.version_number != form.base_version:
+        raise HouseholdChanged(current=household.version_number)
+    before = current_version(db, household)
+    declaration, _joining, _leaving = _new_declaration(
+        db, actor.account_id or 0, before.declaration, form, clock.today()
+    )
+    return declaration
+
+
+def apply_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) -> Applied:
+    """The change itself, in the caller's transaction (a reviewer's correction
+    is applied inside the review's decision)."""
+    reader = declarant_of_household(db, person_id)
+    household = _locked_household(db, reader.household.id)
+    if household.status != HouseholdStatus.ACTIVE.value:
+        raise DomainError("deregistered")
+    if household.version_number != form.base_version:
+        raise HouseholdChanged(current=household.version_number)
+    now = clock.now()
+    before = current_version(db, household)
+    declaration, joining, leaving = _new_declaration(
+        db, actor.account_id or 0, before.declaration, form, now.date()
+    )
+    number = household.version_number + 1
+    version = HouseholdVersion(
+        household=household,
+        number=number,
+        declaration=declaration,
+        event=form.kind,
+        made_by=_made_by(actor),
+        made_by_account_id=actor.account_id,
+        created_at=now,
+    )
+    db.add(version)
+    people = _person_ids(db, before.declaration, declaration)
+    for position, member in enumerate(declaration["members"]):
+        db.add(
+            HouseholdVersionMember(
+                version=version,
+                person_id=people[member["idcs"]],
+                position=position,
+                relation=member["relation"],
+            )
+        )
+    for joining_id, relation in joining:
+        db.add(
+            Membership(household=household, person_id=joining_id, relation=relation, started_at=now)
+        )
+    for idcs, reason in leaving:
+        db.execute(
+            update(Membership)
+            .where(
+                Membership.household_id == household.id,
+                Membership.person_id == people[idcs],
+                Membership.ended_at.is_(None),
+            )
+            .values(ended_at=now, end_reason=reason)
+        )
+    household.version_number = number
+    household.region = declaration["residence"]["region"]
+    score_version(db, household, version, "review" if actor.channel == "backoffice" else "change")
+    db.add(ChangeSubmission(submission_key=form.submission_key, household_id=household.id,
+                            version_number=number, created_at=now))  # fmt: skip
+    audit.record(
+        db,
+        actor,
+        "household_changed",
+        subject_type="household",
+        subject_id=household.id,
+        on_behalf_of_person_id=person_id,
+        details={"kind": form.kind, "version": number},
+    )
+    return Applied(household.id, number)
 
 
 def _person_ids(db: Session, *declarations: dict[str, Any]) -> dict[str, int]:
@@ -330,14 +354,7 @@ def confirm_data(db: Session, person_id: int, actor: Actor) -> Household:
 def deregister(db: Session, person_id: int, actor: Actor) -> Household:
     """Remove the household from the register: memberships end, eligibility ends."""
     with transaction(db):
-        household_id = declarant_of_household(db, person_id).household.id
-        household = db.scalar(
-            select(Household)
-            .where(Household.id == household_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        assert household is not None
+        household = _locked_household(db, declarant_of_household(db, person_id).household.id)
         now = clock.now()
         household.status = HouseholdStatus.DEREGISTERED.value
         household.deregistered_at = now
@@ -357,7 +374,9 @@ class Purged:
     drafts: int
 
 
-def purge_retained_data(db: Session, retention: timedelta) -> Purged:
+def purge_retained_data(
+    db: Session, retention: timedelta, store: DocumentStore | None = None
+) -> Purged:
     """Delete the data of households deregistered longer ago than ``retention``,
     and expired registration drafts (Law 09-08: kept no longer than needed).
 
@@ -373,20 +392,34 @@ def purge_retained_data(db: Session, retention: timedelta) -> Purged:
                 )
             )
         )
+        stored: list[str] = []
         if ids:
             versions = select(HouseholdVersion.id).where(HouseholdVersion.household_id.in_(ids))
-            for statement in purge_statements(ids, versions):
+            reviews = select(ReviewRequest.id).where(ReviewRequest.household_id.in_(ids))
+            stored = list(
+                db.scalars(
+                    select(ReviewDocument.storage_name).where(ReviewDocument.review_id.in_(reviews))
+                )
+            )
+            for statement in purge_statements(ids, versions, reviews):
                 db.execute(statement)
             audit.record(db, Actor.system(), "retention_purge", details={"households": len(ids)})
         drafts = db.execute(
             delete(RegistrationDraft).where(RegistrationDraft.expires_at <= clock.now())
         )
-        return Purged(households=len(ids), drafts=int(drafts.rowcount or 0))  # type: ignore[attr-defined]
+        purged = Purged(households=len(ids), drafts=int(drafts.rowcount or 0))  # type: ignore[attr-defined]
+    # The documents' bytes go once their records are gone for good.
+    if store is not None:
+        for name in stored:
+            store.delete(name)
+    return purged
 
 
-def purge_statements(household_ids: list[int], versions: Any) -> list[Any]:
+def purge_statements(household_ids: list[int], versions: Any, reviews: Any) -> list[Any]:
     """Everything held about these households, children before parents."""
     return [
+        delete(ReviewDocument).where(ReviewDocument.review_id.in_(reviews)),
+        delete(ReviewRequest).where(ReviewRequest.household_id.in_(household_ids)),
         delete(Score).where(Score.household_id.in_(household_ids)),
         delete(HouseholdVersionMember).where(HouseholdVersionMember.version_id.in_(versions)),
         delete(ChangeSubmission).where(ChangeSubmission.household_id.in_(household_ids)),

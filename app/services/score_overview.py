@@ -44,7 +44,11 @@ def score_overview(db: Session, person_id: int) -> ScoreOverview:
         raise DomainError("no_household")
     if not may_read_household(person):
         raise DomainError("forbidden")
-    household = membership.household
+    return household_overview(db, membership.household)
+
+
+def household_overview(db: Session, household: Household) -> ScoreOverview:
+    """The household's current score, eligibility, explanation and history."""
     score = current_score(db, household)
     explanation = explain(score.contribution_values(), score.regional_effect) if score else None
     return ScoreOverview(

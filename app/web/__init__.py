@@ -96,6 +96,7 @@ def init_web(app: Flask) -> None:
         threshold=i18n.format_threshold,
         amount=i18n.format_amount,
         number=i18n.format_number,
+        file_size=i18n.format_file_size,
         ltr=ltr,
     )
     app.jinja_env.globals.update(

@@ -141,3 +141,11 @@ def current_actor() -> Actor:
     if account is None or account.person_id is None:
         abort(403)
     return Actor.citizen(account.id, account.person_id)
+
+
+def current_staff_actor(channel: str) -> Actor:
+    """The signed-in staff member, acting in the back office or at a counter."""
+    account = current_account()
+    if account is None or not is_staff(account):
+        abort(403)
+    return Actor.staff(account.id, channel)

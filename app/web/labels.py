@@ -294,6 +294,34 @@ LEAVE_REASONS = {
     "deregistration": _l("deregistration"),
 }
 
+REVIEW_REASONS = {
+    "administrative_data": _l("Wrong data from an administrative source"),
+    "declaration_error": _l("A mistake in what was declared"),
+    "change_of_situation": _l("Our situation has changed"),
+    "computation_error": _l("The score was computed wrongly"),
+    "other": _l("Another reason"),
+}
+
+REVIEW_STATUSES = {
+    "submitted": _l("Received"),
+    "in_review": _l("Being examined"),
+    "awaiting_approval": _l("Correction awaiting approval"),
+    "decided": _l("Decided"),
+}
+
+REVIEW_QUEUE_STATUSES = {
+    "open": _l("Not decided yet"),
+    "all": _l("All"),
+    "any": _l("Any"),
+    "soon": _l("Due within 7 days"),
+    "overdue": _l("Overdue"),
+}
+
+REVIEW_DECISIONS = {
+    "upheld": _l("Score confirmed"),
+    "corrected": _l("Data corrected, new score"),
+}
+
 
 def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(name, name))

@@ -48,6 +48,20 @@ PROBLEMS = {
     ),
     "confirm_honour": _l("Confirm that the information you gave is true"),
     "confirm_consent": _l("Give your consent so that your household's data can be used"),
+    "enter_explanation": _l("Explain why you think the score is wrong"),
+    "enter_decision_reason": _l("Write the reason for the decision: the citizen will read it"),
+    "file_name": _l(
+        "The name of a file is not valid. Rename it without slashes or special characters, "
+        "then add it again."
+    ),
+    "file_empty": _l("The file %(name)s is empty. Choose the right file."),
+    "file_too_large": _l("The file %(name)s is larger than %(max)s MB. Choose a smaller file."),
+    "file_type": _l("The file %(name)s must be a PDF, a JPEG or a PNG."),
+    "file_content_mismatch": _l(
+        "The file %(name)s is not really the kind of file its name says. Send a real PDF, "
+        "JPEG or PNG."
+    ),
+    "too_many_files": _l("Choose at most %(max)s files."),
 }
 
 
@@ -82,6 +96,16 @@ REFUSALS = {
     "not_declarant": _l("Only the declarant of your household can declare changes."),
     "deregistered": _l("This household is no longer registered."),
     "no_household": _l("You are not a member of a registered household."),
+    "review_open": _l(
+        "Your household already has a review request in progress. You can file another "
+        "one once it is decided."
+    ),
+    "taken_by_other": _l("Another reviewer has taken this request."),
+    "review_not_in_review": _l("This request cannot be decided now: take it first."),
+    "four_eyes": _l(
+        "You wrote this correction: another reviewer must approve it (four-eyes rule)."
+    ),
+    "nothing_to_approve": _l("This request has no correction waiting for approval."),
 }
 
 
@@ -90,6 +114,17 @@ REFUSALS = {
 NOTICES = {
     "change_recorded": _l("Your change is recorded."),
     "data_confirmed": _l("Thank you: your household's data is confirmed for another year."),
+    "review_filed": _l("Your review request is received."),
+    "review_taken": _l("The request is assigned to you."),
+    "review_upheld": _l("Decision recorded: the score is confirmed."),
+    "review_corrected": _l(
+        "Decision recorded: the data is corrected and the score computed again."
+    ),
+    "correction_proposed": _l(
+        "The correction changes eligibility: it waits for the approval of another reviewer."
+    ),
+    "correction_approved": _l("Correction approved: it has taken effect."),
+    "correction_returned": _l("The correction was not applied: the request is back in review."),
 }
 
 

@@ -1,4 +1,4 @@
-"""Forms of the household questionnaire.
+"""Forms of the household questionnaire, shared by every area that edits a household.
 
 They render fields and carry the CSRF token; they do not validate. Every
 rule lives in ``app.domain.validation`` and the views copy its problems onto

@@ -28,10 +28,16 @@ def upgrade() -> None:
         sa.Column("household_id", sa.Integer(), nullable=False),
         sa.Column("version_number", sa.Integer(), nullable=False),
         sa.Column("created_at", TIMESTAMP, nullable=False),
-        sa.ForeignKeyConstraint(["household_id"], ["households.id"], name=op.f("fk_change_submissions_household_id_households")),
+        sa.ForeignKeyConstraint(
+            ["household_id"],
+            ["households.id"],
+            name=op.f("fk_change_submissions_household_id_households"),
+        ),
         sa.PrimaryKeyConstraint("submission_key", name=op.f("pk_change_submissions")),
     )
-    op.create_index(op.f("ix_change_submissions_household_id"), "change_submissions", ["household_id"])
+    op.create_index(
+        op.f("ix_change_submissions_household_id"), "change_submissions", ["household_id"]
+    )
 
 
 def downgrade() -> None:

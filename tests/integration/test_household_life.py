@@ -37,7 +37,9 @@ def youssef(db: Session) -> Person:
     return person
 
 
-def change(kind: str, answers: dict[str, str], base: int = 1, key: str = "key-1") -> life.ChangeForm:
+def change(
+    kind: str, answers: dict[str, str], base: int = 1, key: str = "key-1"
+) -> life.ChangeForm:
     return life.ChangeForm(kind, base, key, answers)
 
 
@@ -57,7 +59,10 @@ def test_two_changes_based_on_the_same_version_one_wins_the_other_is_told(
             except DomainError as error:
                 results[index] = error
 
-    forms = [change("spending", SPENDING, key="a"), change("spending", {**SPENDING, "telecom": "50"}, key="b")]
+    forms = [
+        change("spending", SPENDING, key="a"),
+        change("spending", {**SPENDING, "telecom": "50"}, key="b"),
+    ]
     threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(forms)]
     for thread in threads:
         thread.start()
@@ -82,7 +87,9 @@ def test_the_same_key_twice_makes_one_version(db: Session, demo: None) -> None:
 def test_invalid_answers_change_nothing(db: Session, demo: None) -> None:
     person = youssef(db)
     with pytest.raises(DomainError) as error:
-        life.declare_change(db, person.id, citizen(db, person), change("spending", {**SPENDING, "telecom": "-3"}))
+        life.declare_change(
+            db, person.id, citizen(db, person), change("spending", {**SPENDING, "telecom": "-3"})
+        )
     assert error.value.code == "invalid"
     assert db.scalar(select(func.count()).select_from(HouseholdVersion)) == 1
     assert db.scalar(select(func.count()).select_from(Score)) == 1
@@ -107,13 +114,21 @@ def test_deregistration_ends_eligibility_and_memberships(db: Session, demo: None
     person = youssef(db)
     household = life.deregister(db, person.id, citizen(db, person))
     assert household.status == "deregistered"
-    assert db.scalar(select(func.count()).select_from(Membership).where(Membership.ended_at.is_(None))) == 0
+    assert (
+        db.scalar(select(func.count()).select_from(Membership).where(Membership.ended_at.is_(None)))
+        == 0
+    )
     score = current_score(db, household)
     assert score is not None and eligibility_of(household, score).counts is False
-    assert db.scalar(select(AuditEvent).where(AuditEvent.action == "household_deregistered")) is not None
+    assert (
+        db.scalar(select(AuditEvent).where(AuditEvent.action == "household_deregistered"))
+        is not None
+    )
 
 
-def test_retention_purges_old_deregistered_households_and_expired_drafts(db: Session, demo: None) -> None:
+def test_retention_purges_old_deregistered_households_and_expired_drafts(
+    db: Session, demo: None
+) -> None:
     person = youssef(db)
     life.deregister(db, person.id, citizen(db, person))
     amina = db.scalar(select(Person).where(Person.idcs == "1000000101"))
@@ -125,7 +140,14 @@ def test_retention_purges_old_deregistered_households_and_expired_drafts(db: Ses
         assert db.scalar(select(func.count()).select_from(Household)) == 1
     with clock.freeze(clock.now() + timedelta(days=1826)):
         assert life.purge_retained_data(db, retention) == life.Purged(households=1, drafts=0)
-    for model in (Household, HouseholdVersion, HouseholdVersionMember, Membership, Score, RegistrationDraft):
+    for model in (
+        Household,
+        HouseholdVersion,
+        HouseholdVersionMember,
+        Membership,
+        Score,
+        RegistrationDraft,
+    ):
         assert db.scalar(select(func.count()).select_from(model)) == 0, model
     # The people stay in the RNP mirror, and the audit trail keeps its record.
     assert db.scalar(select(Person).where(Person.idcs == "1000000201")) is not None

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 
-from app.web.backoffice import routes  # noqa: E402,F401
+from app.web.backoffice import reviews, routes  # noqa: E402,F401

@@ -24,7 +24,8 @@ from app.services import registration as service
 from app.services.scoring import current_score, eligibility_of
 from app.web.access import Rule, access, current_actor, signed_in_person_id
 from app.web.citizen import bp
-from app.web.citizen.register_forms import (
+from app.web.messages import refusal_text
+from app.web.questionnaire_forms import (
     DeclarationForm,
     EquipmentForm,
     HousingForm,
@@ -36,7 +37,6 @@ from app.web.citizen.register_forms import (
     apply_problems,
     form_values,
 )
-from app.web.messages import refusal_text
 
 SECTION_FORMS: dict[str, type[FlaskForm]] = {
     "residence": ResidenceForm,

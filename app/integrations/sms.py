@@ -1,0 +1,48 @@
+"""The SMS port: a gateway that takes a phone number and a text.
+
+- ``LogSms`` (development, tests): the message goes to the log, with the
+  number masked and without its text, since texts may carry one-time codes.
+  Developers read texts on the development outbox page.
+- ``HttpSms``: the operator's gateway, JSON over HTTPS with a bearer token.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import requests
+
+from app.services.outbox import DeliveryFailed
+
+log = logging.getLogger(__name__)
+
+
+def masked(phone: str) -> str:
+    return "•" * max(len(phone) - 4, 0) + phone[-4:]
+
+
+class LogSms:
+    def send(self, address: str, subject: str, body: str) -> None:
+        log.info("SMS to %s (%s characters)", masked(address), len(body))
+
+
+class HttpSms:
+    def __init__(self, url: str, token: str, timeout: float = 10.0) -> None:
+        self.url = url
+        self.token = token
+        self.timeout = timeout
+
+    def send(self, address: str, subject: str, body: str) -> None:
+        try:
+            answer = requests.post(
+                self.url,
+                json={"to": address, "text": body},
+                headers={"Authorization": f"Bearer {self.token}"},
+                timeout=self.timeout,
+            )
+        except requests.RequestException as error:
+            raise DeliveryFailed(f"gateway unreachable: {type(error).__name__}") from error
+        if answer.status_code >= 300:
+            # 4xx other than throttling: the message itself is refused, retrying is useless.
+            permanent = 400 <= answer.status_code < 500 and answer.status_code != 429
+            raise DeliveryFailed(f"gateway answered {answer.status_code}", permanent=permanent)

@@ -1,0 +1,212 @@
+"""The outbox: notifications written with the event, delivered by ``flask outbox deliver``.
+
+Writing a message is part of the event's transaction, so a notification is
+never announced for an event that rolled back, and no gateway is waited on
+while a citizen submits a form.
+
+Delivery claims one message at a time with ``SELECT … FOR UPDATE SKIP
+LOCKED``: several workers can run side by side, each message is held by one
+of them, and a message marked sent is never claimed again. A failed send is
+retried with exponential backoff, then given up as ``failed``.
+
+Addresses and language are looked up at delivery, not when writing: the
+rescoring of a million households writes its messages in bulk, and a phone
+number corrected in between is the one that should be used.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db import transaction
+from app.models import Account, Household, HouseholdStatus, HouseholdVersion, OutboxMessage, Person
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_WAIT = timedelta(hours=6)
+
+
+class DeliveryFailed(Exception):
+    """The gateway refused or could not be reached. ``permanent``: retrying will not help."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+class Sender(Protocol):
+    def send(self, address: str, subject: str, body: str) -> None:
+        """Send one message; raise DeliveryFailed if it was not accepted."""
+        ...
+
+
+# (kind, payload, language) -> (subject, body). The texts are the web layer's.
+Composer = Callable[[str, dict[str, Any], str], tuple[str, str]]
+
+
+def notify(
+    db: Session,
+    kind: str,
+    person: Person,
+    *,
+    household_id: int | None,
+    payload: dict[str, Any],
+    channels: tuple[str, ...] = ("sms", "email"),
+) -> None:
+    """Queue a message for a person, in the caller's transaction: SMS always,
+    email when the person gave an address."""
+    now = clock.now()
+    for channel in channels:
+        if channel == "email" and not person.email:
+            continue
+        db.add(
+            OutboxMessage(
+                created_at=now,
+                kind=kind,
+                channel=channel,
+                recipient_person_id=person.id,
+                household_id=household_id,
+                payload=payload,
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+            )
+        )
+
+
+def backoff(attempts: int) -> timedelta:
+    """1 min, 2, 4, 8 … after each failure, never more than 6 hours."""
+    wait: timedelta = FIRST_RETRY * (2 ** max(attempts - 1, 0))
+    return min(wait, LONGEST_WAIT)
+
+
+def _address(db: Session, message: OutboxMessage) -> str | None:
+    person = db.get(Person, message.recipient_person_id) if message.recipient_person_id else None
+    if person is None:
+        return None
+    if message.channel == "email":
+        return person.email
+    # The declarant keeps the household's phone up to date through declared
+    # changes; that number wins over the one the population register holds.
+    declared = db.scalar(
+        select(HouseholdVersion.declaration["residence"]["phone"].as_string())
+        .join(Household, HouseholdVersion.household_id == Household.id)
+        .where(
+            Household.declarant_id == person.id,
+            Household.status == HouseholdStatus.ACTIVE.value,
+            HouseholdVersion.number == Household.version_number,
+        )
+    )
+    return declared or person.phone
+
+
+def language_of(db: Session, person_id: int | None) -> str:
+    """The language the person chose on the portal; Arabic if they never chose."""
+    if person_id is None:
+        return "ar"
+    chosen = db.scalar(
+        select(Account.preferred_locale)
+        .where(Account.person_id == person_id, Account.preferred_locale.is_not(None))
+        .order_by(Account.last_login_at.desc())
+        .limit(1)
+    )
+    return chosen if chosen in ("ar", "fr") else "ar"
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def _claim_one(db: Session, now: datetime) -> OutboxMessage | None:
+    return db.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def deliver(
+    db: Session,
+    senders: dict[str, Sender],
+    compose: Composer,
+    *,
+    limit: int | None = None,
+) -> DeliveryReport:
+    """Send the messages that are due, one transaction each, until none is left.
+
+    The row stays locked while its message is sent, and is marked in the same
+    transaction: another worker skips it, and once committed as sent it is
+    never picked again.
+    """
+    report = DeliveryReport()
+    while limit is None or report.handled < limit:
+        with transaction(db):
+            now = clock.now()
+            message = _claim_one(db, now)
+            if message is None:
+                break
+            _deliver_one(db, message, senders, compose, now, report)
+    return report
+
+
+def _deliver_one(
+    db: Session,
+    message: OutboxMessage,
+    senders: dict[str, Sender],
+    compose: Composer,
+    now: datetime,
+    report: DeliveryReport,
+) -> None:
+    message.attempts += 1
+    address = _address(db, message)
+    if address is None:
+        message.status, message.last_error = "failed", "no address on file"
+        report.failed += 1
+        return
+    try:
+        subject, body = compose(
+            message.kind, message.payload, language_of(db, message.recipient_person_id)
+        )
+    except Exception:  # a message that cannot be written must not block the ones behind it
+        log.exception("outbox message %s (%s) has no text", message.id, message.kind)
+        message.status, message.last_error = "failed", "no text for this message"
+        report.failed += 1
+        return
+    try:
+        senders[message.channel].send(address, subject, body)
+    except DeliveryFailed as error:
+        message.last_error = str(error)[:200]
+        if error.permanent or message.attempts >= MAX_ATTEMPTS:
+            message.status = "failed"
+            report.failed += 1
+        else:
+            message.next_attempt_at = now + backoff(message.attempts)
+            report.retrying += 1
+        log.warning("outbox message %s not delivered (attempt %s)", message.id, message.attempts)
+        return
+    message.status, message.sent_at, message.last_error = "sent", clock.now(), None
+    report.sent += 1
+
+
+def recent_messages(db: Session, limit: int = 50) -> list[OutboxMessage]:
+    """The latest messages, newest first (the development outbox page)."""
+    return list(db.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))

@@ -1,0 +1,209 @@
+"""The reviewers' desk: the queue of review requests, a case, and its decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from app import clock
+from app.domain import changes, geography
+from app.domain.errors import DomainError, NotFound
+from app.extensions import db
+from app.i18n import current_language
+from app.models.reviews import OPEN_STATUSES, REVIEW_REASONS
+from app.services import household_life as life
+from app.services import reviews
+from app.services.actors import Actor
+from app.web import labels
+from app.web.access import Rule, access, current_staff_actor
+from app.web.backoffice import bp
+from app.web.change_pages import change_page, people_of
+from app.web.citizen.score_facts import describe as describe_fact
+from app.web.documents import download
+from app.web.messages import refusal_text
+from app.web.questionnaire_forms import apply_problems
+from app.web.review_forms import DecisionReasonForm, QueueFilterForm
+
+CHANNEL = "backoffice"
+
+
+def _actor() -> Actor:
+    return current_staff_actor(CHANNEL)
+
+
+def _filter_form() -> QueueFilterForm:
+    form = QueueFilterForm(request.args)
+    form.status.choices = [
+        SelectChoice("open", labels.REVIEW_QUEUE_STATUSES["open"]),
+        *(SelectChoice(s, labels.REVIEW_STATUSES[s]) for s in (*OPEN_STATUSES, "decided")),
+        SelectChoice("all", labels.REVIEW_QUEUE_STATUSES["all"]),
+    ]
+    form.reason.choices = [
+        SelectChoice("", labels.REVIEW_QUEUE_STATUSES["any"]),
+        *(SelectChoice(r, labels.REVIEW_REASONS[r]) for r in REVIEW_REASONS),
+    ]
+    language = current_language()
+    form.region.choices = [
+        SelectChoice("", labels.REVIEW_QUEUE_STATUSES["any"]),
+        *(SelectChoice(r.code, r.name(language)) for r in geography.regions()),
+    ]
+    form.due.choices = [
+        SelectChoice("", labels.REVIEW_QUEUE_STATUSES["any"]),
+        SelectChoice("soon", labels.REVIEW_QUEUE_STATUSES["soon"]),
+        SelectChoice("overdue", labels.REVIEW_QUEUE_STATUSES["overdue"]),
+    ]
+    return form
+
+
+@bp.get("/reviews")
+@access(Rule.REVIEWER)
+def review_queue() -> str:
+    form = _filter_form()
+    filters = reviews.QueueFilters(
+        status=form.status.data or "open",
+        reason=form.reason.data or "",
+        region=form.region.data or "",
+        due=form.due.data or "",
+        mine=request.args.get("mine") == "1",
+    )
+    page = request.args.get("page", "1")
+    result = reviews.queue(db.session, filters, _actor(), int(page) if page.isdecimal() else 1)
+    return render_template(
+        "backoffice/reviews/queue.html",
+        form=form,
+        filters=filters,
+        result=result,
+        today=clock.today(),
+    )
+
+
+def _case_page(number: str, **extra: Any) -> str:
+    try:
+        case = reviews.open_case(db.session, number, _actor())
+    except NotFound:
+        abort(404)
+    history = [
+        (version, changes.compare(older.declaration, version.declaration) if older else [])
+        for version, older in zip(case.versions, [*case.versions[1:], None], strict=True)
+    ]
+    return render_template(
+        "backoffice/reviews/case.html",
+        case=case,
+        review=case.review,
+        history=history,
+        people=people_of(*(v.declaration for v in case.versions)),
+        describe_fact=describe_fact,
+        me=_actor().account_id,
+        kinds=changes.CHANGE_KINDS,
+        uphold_form=extra.pop("uphold_form", None) or DecisionReasonForm(),
+        refuse_form=extra.pop("refuse_form", None) or DecisionReasonForm(),
+        **extra,
+    )
+
+
+@bp.get("/reviews/<number>")
+@access(Rule.REVIEWER)
+def review_case(number: str) -> str:
+    return _case_page(number)
+
+
+def _refused(number: str, error: DomainError) -> tuple[str, int]:
+    if error.code == "not_found":
+        abort(404)
+    return _case_page(number, refusal=refusal_text(error.code), page_has_errors=True), 409
+
+
+@bp.post("/reviews/<number>/take")
+@access(Rule.REVIEWER)
+def review_take(number: str) -> Response | tuple[str, int]:
+    try:
+        reviews.take(db.session, number, _actor())
+    except DomainError as error:
+        return _refused(number, error)
+    flash("review_taken", "success")
+    return redirect(url_for("backoffice.review_case", number=number))
+
+
+@bp.post("/reviews/<number>/uphold")
+@access(Rule.REVIEWER)
+def review_uphold(number: str) -> Response | str | tuple[str, int]:
+    form = DecisionReasonForm()
+    try:
+        reviews.uphold(db.session, number, _actor(), form.decision_reason.data or "")
+    except DomainError as error:
+        if error.code == "invalid":
+            apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
+            return _case_page(number, uphold_form=form, page_has_errors=True)
+        return _refused(number, error)
+    flash("review_upheld", "success")
+    return redirect(url_for("backoffice.review_case", number=number))
+
+
+@bp.route("/reviews/<number>/correct/<kind>", methods=["GET", "POST"])
+@access(Rule.REVIEWER)
+def review_correct(number: str, kind: str) -> str | tuple[str, int] | Response:
+    """The declarant's own change forms, with the reason for the decision."""
+    if kind not in changes.CHANGE_KINDS:
+        abort(404)
+    try:
+        review = reviews.find_review(db.session, number)
+    except NotFound:
+        abort(404)
+    if review.status != "in_review" or review.assigned_to_account_id != _actor().account_id:
+        return _refused(number, DomainError("review_not_in_review"))
+
+    def submit(change: life.ChangeForm, form: FlaskForm) -> Response:
+        outcome = reviews.correct(
+            db.session, number, _actor(), change, form.decision_reason.data or ""
+        )
+        flash("review_corrected" if outcome.applied else "correction_proposed", "success")
+        return redirect(url_for("backoffice.review_case", number=number))
+
+    return change_page(
+        kind,
+        review.household,
+        submit,
+        back_url=url_for("backoffice.review_case", number=number),
+        extra_form=DecisionReasonForm,
+        context={"correcting": review},
+    )
+
+
+@bp.post("/reviews/<number>/approve")
+@access(Rule.REVIEWER)
+def review_approve(number: str) -> Response | tuple[str, int]:
+    try:
+        review = reviews.approve(db.session, number, _actor())
+    except DomainError as error:
+        return _refused(number, error)
+    flash("correction_approved" if review.status == "decided" else "correction_returned", "success")
+    return redirect(url_for("backoffice.review_case", number=number))
+
+
+@bp.post("/reviews/<number>/refuse")
+@access(Rule.REVIEWER)
+def review_refuse(number: str) -> Response | str | tuple[str, int]:
+    form = DecisionReasonForm()
+    try:
+        reviews.refuse_correction(db.session, number, _actor(), form.decision_reason.data or "")
+    except DomainError as error:
+        if error.code == "invalid":
+            apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
+            return _case_page(number, refuse_form=form, page_has_errors=True)
+        return _refused(number, error)
+    flash("correction_returned", "success")
+    return redirect(url_for("backoffice.review_case", number=number))
+
+
+@bp.get("/reviews/<number>/documents/<int:document_id>")
+@access(Rule.REVIEWER)
+def review_document(number: str, document_id: int) -> Response:
+    try:
+        document = reviews.document_for_reviewer(db.session, number, document_id, _actor())
+    except NotFound:
+        abort(404)
+    return download(document)

@@ -1,0 +1,53 @@
+"""What notifications say, in the recipient's language.
+
+Messages are queued as a kind and a few values (the outbox); the text is
+written here at delivery, in the language the recipient chose on the portal.
+SMS texts stay short: one message of 160 characters where possible, and
+never a national ID number.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.i18n import FORMAT_LOCALES, format_day
+from app.web import labels
+
+
+def compose(kind: str, payload: dict[str, Any], language: str) -> tuple[str, str]:
+    """(subject, body) of one message."""
+    with force_locale(FORMAT_LOCALES.get(language, "ar_MA")):
+        if kind == "review_filed":
+            return (
+                _("RSU: review request %(number)s received", number=payload["number"]),
+                _(
+                    "RSU: your review request %(number)s is received. The ANR will answer by "
+                    "%(due)s. Follow it in your space on the RSU portal.",
+                    number=payload["number"],
+                    due=format_day(date.fromisoformat(payload["due_on"])),
+                ),
+            )
+        if kind == "review_decided":
+            decision = labels.label(labels.REVIEW_DECISIONS, payload["decision"])
+            return (
+                _("RSU: decision on your review request %(number)s", number=payload["number"]),
+                _(
+                    "RSU: your review request %(number)s is decided: %(decision)s. Read the "
+                    "reason in your space on the RSU portal.",
+                    number=payload["number"],
+                    decision=decision,
+                ),
+            )
+        if kind == "eligibility_changed":
+            return (
+                _("RSU: your eligibility has changed"),
+                _(
+                    "RSU: your household's score was computed again with a new method, and "
+                    "the programmes it can receive have changed. See your space on the RSU portal."
+                ),
+            )
+        raise ValueError(f"no text for notifications of kind {kind!r}")

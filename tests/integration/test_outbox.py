@@ -1,0 +1,279 @@
+"""Delivering notifications: several workers, retries, adapters against real servers."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.integrations.mail import SmtpMail
+from app.integrations.sms import HttpSms
+from app.models import Account, OutboxMessage, Person
+from app.services import outbox
+from app.services.outbox import DeliveryFailed
+
+
+def numbered(kind: str, payload: dict[str, Any], language: str) -> tuple[str, str]:
+    return f"message {payload['n']}", f"{language}:{payload['n']}"
+
+
+def youssef(db: Session) -> Person:
+    person = db.scalar(select(Person).where(Person.first_name_latin == "Youssef"))
+    assert person is not None
+    return person
+
+
+def queue(db: Session, count: int, channel: str = "sms") -> None:
+    person = youssef(db)
+    for n in range(count):
+        outbox.notify(db, "test", person, household_id=None, payload={"n": n}, channels=(channel,))
+    db.commit()
+
+
+class Recorder:
+    """A gateway that takes its time, so that two workers overlap."""
+
+    def __init__(self, delay: float = 0.0, failures: int = 0) -> None:
+        self.sent: list[str] = []
+        self.delay = delay
+        self.failures = failures
+        self.lock = threading.Lock()
+
+    def send(self, address: str, subject: str, body: str) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise DeliveryFailed("gateway busy")
+        time.sleep(self.delay)
+        with self.lock:
+            self.sent.append(body)
+
+
+def test_two_workers_send_each_message_exactly_once(app: Flask, demo: None, db: Session) -> None:
+    queue(db, 120)
+    gateway = Recorder(delay=0.002)
+    factory = app.extensions["rsu_db"]
+    reports = []
+
+    def worker() -> None:
+        session = factory()
+        try:
+            reports.append(outbox.deliver(session, {"sms": gateway}, numbered))
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    counts = Counter(gateway.sent)
+    assert len(counts) == 120 and set(counts.values()) == {1}
+    assert all(report.sent > 0 for report in reports), "both workers took part"
+    assert sum(report.sent for report in reports) == 120
+    db.expire_all()
+    assert {m.status for m in db.scalars(select(OutboxMessage))} == {"sent"}
+    # Running again sends nothing: a message marked sent is never sent twice.
+    assert outbox.deliver(db, {"sms": gateway}, numbered).sent == 0
+    assert len(gateway.sent) == 120
+
+
+def test_failures_are_retried_with_backoff_then_given_up(demo: None, db: Session) -> None:
+    queue(db, 1)
+    gateway = Recorder(failures=100)
+    start = clock.now()
+    with clock.freeze(start):
+        report = outbox.deliver(db, {"sms": gateway}, numbered)
+    assert (report.sent, report.retrying) == (0, 1)
+    message = db.scalar(select(OutboxMessage))
+    assert message is not None and message.status == "pending" and message.attempts == 1
+    assert message.next_attempt_at == start + timedelta(minutes=1)
+    with clock.freeze(start + timedelta(seconds=30)):  # not due yet
+        assert outbox.deliver(db, {"sms": gateway}, numbered).handled == 0
+    waits = []
+    moment = start
+    for _ in range(outbox.MAX_ATTEMPTS - 1):
+        moment = message.next_attempt_at
+        with clock.freeze(moment):
+            outbox.deliver(db, {"sms": gateway}, numbered)
+        db.refresh(message)
+        waits.append(message.next_attempt_at - moment)
+    assert message.status == "failed" and message.attempts == outbox.MAX_ATTEMPTS
+    assert waits[:3] == [timedelta(minutes=2), timedelta(minutes=4), timedelta(minutes=8)]
+    assert gateway.sent == []
+
+
+def test_a_message_sent_after_a_failure_is_sent_once(demo: None, db: Session) -> None:
+    queue(db, 1)
+    gateway = Recorder(failures=1)
+    start = clock.now()
+    with clock.freeze(start):
+        outbox.deliver(db, {"sms": gateway}, numbered)
+    with clock.freeze(start + timedelta(minutes=5)):
+        assert outbox.deliver(db, {"sms": gateway}, numbered).sent == 1
+        assert outbox.deliver(db, {"sms": gateway}, numbered).sent == 0
+    assert gateway.sent == ["ar:0"]
+
+
+def test_a_person_without_an_address_is_not_retried(demo: None, db: Session) -> None:
+    person = youssef(db)
+    person.email = None
+    outbox.notify(db, "test", person, household_id=None, payload={"n": 1}, channels=("email",))
+    assert db.scalar(select(OutboxMessage)) is None  # no email address: no email queued
+    db.add(OutboxMessage(created_at=clock.now(), kind="test", channel="email", recipient_person_id=person.id,
+                         payload={"n": 1}, status="pending", attempts=0, next_attempt_at=clock.now()))  # fmt: skip
+    db.commit()
+    report = outbox.deliver(db, {"email": Recorder()}, numbered)
+    assert report.failed == 1
+    assert db.scalar(select(OutboxMessage.last_error)) == "no address on file"
+
+
+# -- SMTP, against a real local server -------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[int, list[Any]]]:
+    from aiosmtpd.controller import Controller
+
+    received: list[Any] = []
+
+    class Keep:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            received.append(envelope)
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, received
+    finally:
+        controller.stop()
+
+
+def test_emails_go_out_through_smtp_in_the_persons_language(
+    app: Flask, demo: None, db: Session, smtp_server: tuple[int, list[Any]]
+) -> None:
+    port, received = smtp_server
+    person = youssef(db)
+    person.email = "youssef@example.ma"
+    db.execute(
+        Account.__table__.update()
+        .where(Account.person_id == person.id)
+        .values(preferred_locale="fr")
+    )
+    db.add(Account(issuer="https://idp.test", subject="y", person_id=person.id, preferred_locale="fr",
+                   created_at=clock.now(), last_login_at=clock.now()))  # fmt: skip
+    outbox.notify(db, "review_filed", person, household_id=None,
+                  payload={"number": "REV-2026-000042", "due_on": "2026-12-28"}, channels=("email",))  # fmt: skip
+    db.commit()
+    mail = SmtpMail("127.0.0.1", port, "rsu-portal@example.invalid")
+    from app.web.notifications import compose
+
+    with app.app_context():
+        report = outbox.deliver(db, {"email": mail}, compose)
+    assert report.sent == 1
+    assert len(received) == 1 and received[0].rcpt_tos == ["youssef@example.ma"]
+    message = message_from_bytes(received[0].content)
+    assert (
+        str(make_header(decode_header(message["Subject"])))
+        == "RSU : demande de révision REV-2026-000042 reçue"
+    )
+    body = message.get_payload(decode=True).decode()
+    assert "28 décembre 2026" in body
+
+
+def test_an_unreachable_smtp_server_is_a_retryable_failure() -> None:
+    mail = SmtpMail("127.0.0.1", free_port(), "rsu-portal@example.invalid", timeout=2)
+    with pytest.raises(DeliveryFailed) as failure:
+        mail.send("someone@example.ma", "subject", "body")
+    assert not failure.value.permanent
+
+
+# -- the SMS gateway, over HTTP ------------------------------------------------------------
+
+
+@pytest.fixture
+def sms_gateway() -> Iterator[tuple[str, list[dict[str, Any]], list[int]]]:
+    requests_seen: list[dict[str, Any]] = []
+    answers: list[int] = []
+
+    class Gateway(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            requests_seen.append({"auth": self.headers["Authorization"], **body})
+            self.send_response(answers.pop(0) if answers else 202)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Gateway)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/send", requests_seen, answers
+    server.shutdown()
+
+
+def test_the_sms_gateway_adapter(sms_gateway: tuple[str, list[dict[str, Any]], list[int]]) -> None:
+    url, seen, answers = sms_gateway
+    sms = HttpSms(url, "secret-token")
+    sms.send("+212661234567", "", "RSU: bonjour")
+    assert seen == [{"auth": "Bearer secret-token", "to": "+212661234567", "text": "RSU: bonjour"}]
+    answers.append(503)
+    with pytest.raises(DeliveryFailed) as busy:
+        sms.send("+212661234567", "", "again")
+    assert not busy.value.permanent
+    answers.append(400)
+    with pytest.raises(DeliveryFailed) as refused:
+        sms.send("+212661234567", "", "again")
+    assert refused.value.permanent
+
+
+def test_every_notification_has_its_text_in_both_languages(app: Flask) -> None:
+    from app.web.notifications import compose
+
+    payloads = {
+        "review_filed": {"number": "REV-2026-000001", "due_on": "2026-12-28"},
+        "review_decided": {"number": "REV-2026-000001", "decision": "corrected"},
+        "eligibility_changed": {"model_id": "pmt-2026-01", "gained": ["asd"], "lost": []},
+    }
+    with app.app_context():
+        for kind, payload in payloads.items():
+            arabic, french = compose(kind, payload, "ar"), compose(kind, payload, "fr")
+            assert arabic != french, kind
+            assert any("\u0600" <= ch <= "\u06ff" for ch in arabic[1]), kind
+            assert "RSU" in french[1], kind
+
+
+def test_the_deliver_command(app: Flask, demo: None, db: Session) -> None:
+    person = youssef(db)
+    for n in range(3):
+        outbox.notify(db, "review_decided", person, household_id=None,
+                      payload={"number": f"REV-2026-00000{n}", "decision": "upheld"})  # fmt: skip
+    queue(db, 1)  # a message nobody knows how to write: given up, and blocks nothing
+    result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    assert result.exit_code == 0, result.output
+    assert "Sent 3, to retry later 0, given up 1." in result.output
+    db.expire_all()
+    statuses = Counter(m.status for m in db.scalars(select(OutboxMessage)))
+    assert statuses == {"sent": 3, "failed": 1}
