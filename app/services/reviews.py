@@ -332,6 +332,22 @@ class Case:
     pending: list[changes.Difference] | None
 
 
+def record_data_opened(db: Session, review: ReviewRequest, actor: Actor) -> None:
+    """Staff opened the household's data for this review: the citizen will see it."""
+    audit.record(db, actor, "household_data_viewed", subject_type="household",
+                 subject_id=review.household_id, on_behalf_of_person_id=review.household.declarant_id,
+                 details={"purpose": "review", "review": review.number})  # fmt: skip
+
+
+def open_correction(db: Session, number: str, actor: Actor) -> ReviewRequest:
+    """The request a reviewer is correcting the data of, with an access record."""
+    with transaction(db):
+        review = find_review(db, number)
+        _assigned(review, actor)
+        record_data_opened(db, review, actor)
+        return review
+
+
 def open_case(db: Session, number: str, actor: Actor) -> Case:
     """The request and the household's data, with an access record for the citizen."""
     with transaction(db):
@@ -346,9 +362,7 @@ def open_case(db: Session, number: str, actor: Actor) -> Case:
                 .order_by(HouseholdVersion.number.desc())
             )
         )
-        audit.record(db, actor, "household_data_viewed", subject_type="household",
-                     subject_id=household.id, on_behalf_of_person_id=declarant.id,
-                     details={"purpose": "review", "review": number})  # fmt: skip
+        record_data_opened(db, review, actor)
         return Case(
             review,
             household,

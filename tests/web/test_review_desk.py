@@ -220,7 +220,17 @@ def test_a_correction_that_keeps_eligibility_takes_effect_at_once(
     assert soup_of(no_reason).find(id="decision_reason-error") is not None
     assert review_row(db).status == "in_review"
 
+    opened = len(
+        db.scalars(select(AuditEvent).where(AuditEvent.action == "household_data_viewed")).all()
+    )
     assert correct(client, number, SMALL_CORRECTION).status_code == 302
+    # Opening the correction form shows the household's data: recorded like the case page.
+    assert (
+        len(
+            db.scalars(select(AuditEvent).where(AuditEvent.action == "household_data_viewed")).all()
+        )
+        == opened + 1
+    )
     review = review_row(db)
     assert (review.status, review.decision, review.corrected_version_number) == (
         "decided",

@@ -150,11 +150,16 @@ def review_correct(number: str, kind: str) -> str | tuple[str, int] | Response:
     if kind not in changes.CHANGE_KINDS:
         abort(404)
     try:
-        review = reviews.find_review(db.session, number)
+        if request.method == "GET":
+            review = reviews.open_correction(db.session, number, _actor())
+        else:  # the answers being checked or sent: the opening was recorded already
+            review = reviews.find_review(db.session, number)
+            if review.status != "in_review" or review.assigned_to_account_id != _actor().account_id:
+                raise DomainError("review_not_in_review")
     except NotFound:
         abort(404)
-    if review.status != "in_review" or review.assigned_to_account_id != _actor().account_id:
-        return _refused(number, DomainError("review_not_in_review"))
+    except DomainError as error:
+        return _refused(number, error)
 
     def submit(change: life.ChangeForm, form: FlaskForm) -> Response:
         outcome = reviews.correct(
