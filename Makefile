@@ -9,13 +9,13 @@ TRANSLATIONS := app/translations
 POT := $(TRANSLATIONS)/messages.pot
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-packages run test test-fast lint translations-extract \
+.PHONY: help setup dev-keys system-packages run test test-fast lint translations-extract \
         translations-update translations-compile clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
 
-setup: system-packages $(VENV)/.installed app/static/vendor/.installed translations-compile ## Install everything (safe to run again); no server, no tests
+setup: system-packages $(VENV)/.installed app/static/vendor/.installed translations-compile dev-keys ## Install everything (safe to run again); no server, no tests
 
 system-packages: ## Install Chromium, fonts and PDF libraries through apt when possible
 	@scripts/system-packages.sh
@@ -25,6 +25,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# A self-signed key pair that signs certificates in development and tests.
+# Production sets SIGNING_KEY_FILE and SIGNING_CERT_FILE instead.
+dev-keys: $(VENV)/.installed
+	@$(PY) scripts/dev_keys.py
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

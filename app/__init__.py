@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import INSTANCE_DIR, settings_from_env, validate
 
@@ -26,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from app.extensions import babel, csrf, db, htmx
     from app.i18n import init_i18n, select_locale
+    from app.integrations.document_store import init_document_store
     from app.integrations.identity import init_identity
     from app.web import init_web
     from app.web.sessions import DatabaseSessionInterface
@@ -39,10 +41,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_i18n(app)
     app.session_interface = DatabaseSessionInterface()
     init_identity(app)
-    from app.integrations.document_store import init_document_store
-
     init_document_store(app)
     init_web(app)
+    if app.config["PROXY_COUNT"]:
+        # Visitors' own addresses, for per-visitor limits such as /verify's.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
     from app.cli import register_commands
 

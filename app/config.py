@@ -122,6 +122,34 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_PASSWORD", None, "For `EMAIL_BACKEND=smtp`, if the server asks for a login."),
     Setting("SMTP_STARTTLS", "false", "For `EMAIL_BACKEND=smtp`: `true` to require STARTTLS."),
     Setting("MAIL_FROM", "rsu-portal@example.invalid", "Sender address of emails."),
+    Setting(
+        "SIGNING_KEY_FILE",
+        "instance/dev-signing/key.pem",
+        "Private key (PEM) that signs certificates. `make setup` makes a development pair.",
+        required_in_production=True,
+    ),
+    Setting(
+        "SIGNING_CERT_FILE",
+        "instance/dev-signing/cert.pem",
+        "X.509 certificate (PEM) of the signing key, embedded in every signature.",
+        required_in_production=True,
+    ),
+    Setting(
+        "PUBLIC_BASE_URL",
+        "http://127.0.0.1:8000",
+        "The portal's public address, printed on certificates for their verification.",
+        required_in_production=True,
+    ),
+    Setting(
+        "VERIFY_LOOKUPS_PER_HOUR",
+        "60",
+        "Certificate numbers one visitor (by IP address) may look up per hour on /verify.",
+    ),
+    Setting(
+        "PROXY_COUNT",
+        "0",
+        "Reverse proxies in front of the portal that set X-Forwarded-For (visitors' addresses).",
+    ),
     Setting("LOG_LEVEL", "INFO", "Python logging level. Logs never carry IDs or tokens."),
 )
 
@@ -143,6 +171,10 @@ def _sqlite_url_under_root(url: str) -> str:
 def _under_root(path: str) -> Path:
     candidate = Path(path)
     return candidate if candidate.is_absolute() else PROJECT_ROOT / candidate
+
+
+def _path_or_none(path: str | None) -> str | None:
+    return str(_under_root(path)) if path else None
 
 
 def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -207,6 +239,11 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SMTP_PASSWORD": get("SMTP_PASSWORD"),
         "SMTP_STARTTLS": (get("SMTP_STARTTLS") or "false").lower() == "true",
         "MAIL_FROM": get("MAIL_FROM"),
+        "SIGNING_KEY_FILE": _path_or_none(get("SIGNING_KEY_FILE")),
+        "SIGNING_CERT_FILE": _path_or_none(get("SIGNING_CERT_FILE")),
+        "PUBLIC_BASE_URL": (get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+        "VERIFY_LOOKUPS_PER_HOUR": int(get("VERIFY_LOOKUPS_PER_HOUR") or 60),
+        "PROXY_COUNT": int(get("PROXY_COUNT") or 0),
         "LOG_LEVEL": get("LOG_LEVEL"),
         # Cookie flags: Secure only where TLS is guaranteed (production).
         "SESSION_COOKIE_NAME": "rsu_session",

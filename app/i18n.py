@@ -24,7 +24,7 @@ from babel.dates import get_timezone
 from babel.numbers import format_currency as babel_format_currency
 from babel.numbers import format_decimal as babel_format_decimal
 from babel.units import format_unit
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import Domain, get_locale
 
 LANGUAGES = ("ar", "fr")
@@ -55,6 +55,8 @@ def requested_language() -> str | None:
 
 
 def select_language() -> str:
+    if not has_request_context():  # CLI commands: texts choose their language with force_locale
+        return DEFAULT_LANGUAGE
     chosen = requested_language() or request.cookies.get(LANG_COOKIE)
     if chosen in LANGUAGES:
         return chosen

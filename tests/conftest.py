@@ -8,9 +8,11 @@ database starts from empty tables.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import oidc_provider_mock
 import pytest
@@ -61,7 +63,17 @@ def oidc_provider() -> Iterator[str]:
         yield f"http://localhost:{server.server_port}"
 
 
+@functools.cache
+def signing_pair() -> tuple[str, str]:
+    """A key pair for signing certificates in tests, made once per run."""
+    from scripts.dev_keys import generate_pair
+
+    key, cert = generate_pair(Path(tempfile.mkdtemp(prefix="rsu-test-signing-")))
+    return str(key), str(cert)
+
+
 def make_test_app(database_url: str, issuer: str, **overrides: object) -> Flask:
+    key, cert = signing_pair()
     config = {
         "RSU_ENV": "test",
         "TESTING": True,
@@ -70,6 +82,8 @@ def make_test_app(database_url: str, issuer: str, **overrides: object) -> Flask:
         "SECRET_KEY": "test-secret-key",
         # Uploaded documents of the tests, kept apart from development's.
         "UPLOAD_DIR": tempfile.mkdtemp(prefix="rsu-test-uploads-"),
+        "SIGNING_KEY_FILE": key,
+        "SIGNING_CERT_FILE": cert,
         **overrides,
     }
     app = create_app(config)

@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from app import clock
 from app.extensions import db
+from app.models import Household
 
 
 @click.group("demo", help="Demo data for development and benchmarks.")
@@ -40,6 +41,7 @@ def seed(households: int, random_seed: int, chunk_size: int, if_empty: bool) -> 
 
     household = seed_demo_people(db.session)
     click.echo(f"Demo people ready; youssef's household is {household.rsu_number}.")
+    _older_certificate(household)
     if households and if_empty and next_synthetic_serial(db.session) > 0:
         click.echo("Synthetic households already loaded; none added.")
         return
@@ -58,3 +60,18 @@ def seed(households: int, random_seed: int, chunk_size: int, if_empty: bool) -> 
             f"Loaded {report.households} households ({report.persons} persons) in "
             f"{report.seconds:.1f} s: {report.households_per_second:.0f} households/s."
         )
+
+
+def _older_certificate(household: Household) -> None:
+    """youssef's certificate of registration, issued the day he registered (DESIGN.md)."""
+    from app.services.actors import Actor
+    from app.services.certificates import issue, issued_count
+    from app.web.certificate_pdf import print_certificate
+
+    if issued_count(db.session, household.id):
+        return
+    with clock.freeze(household.registered_at):
+        certificate = issue(
+            db.session, household, "registration", Actor.system(), print_certificate
+        )
+    click.echo(f"youssef's certificate of registration: {certificate.number}.")

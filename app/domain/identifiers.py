@@ -30,3 +30,35 @@ def is_valid_rsu_number(value: str) -> bool:
         return False
     body, check = value[4:12], value[12]
     return luhn_check_digit(body) == check
+
+
+# -- certificate numbers ----------------------------------------------------------------
+# 19 random digits (the first not 0: 9 x 10^18 numbers, almost 63 bits, so
+# that nobody can guess one) and a Luhn check digit. Digits only, in groups
+# of four: they are read aloud over the phone in Arabic or French, typed on
+# a phone's number pad, and every single-digit typo is caught.
+CERTIFICATE_DIGITS = 20
+
+
+def certificate_number(random_below: int) -> str:
+    """A certificate number from a random integer in [0, 9 x 10^18)."""
+    if not 0 <= random_below < 9 * 10**18:
+        raise ValueError("out of range")
+    body = str(10**18 + random_below)
+    return body + luhn_check_digit(body)
+
+
+def normalize_certificate_number(typed: str) -> str | None:
+    """The 20 digits of a typed number (spaces and dashes allowed), or None
+    if it cannot be one: wrong length or a failed check digit."""
+    digits = "".join(ch for ch in typed if ch not in " -\u00a0")
+    if len(digits) != CERTIFICATE_DIGITS or not (digits.isascii() and digits.isdecimal()):
+        return None
+    if luhn_check_digit(digits[:-1]) != digits[-1]:
+        return None
+    return digits
+
+
+def format_certificate_number(number: str) -> str:
+    """1234-5678-9012-3456-7890: grouped to be read aloud and copied."""
+    return "-".join(number[i : i + 4] for i in range(0, len(number), 4))

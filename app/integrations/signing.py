@@ -16,12 +16,15 @@ revocation information (so, with a real PKI, it does not check revocation).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pyhanko.keys import (
     load_cert_from_pemder,
@@ -42,6 +45,8 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 SIGNATURE_FIELD = "RSU-Signature"
 DIGEST_ALGORITHM = "sha256"
@@ -82,9 +87,25 @@ class PdfSigner:
             md_algorithm=DIGEST_ALGORITHM,
         )
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
-        output = signers.PdfSigner(metadata, self._signer).sign_pdf(writer)
+        output = outside_event_loop(signers.PdfSigner(metadata, self._signer).sign_pdf, writer)
         signed: bytes = output.getvalue()
         return signed
+
+
+def outside_event_loop(work: Callable[..., T], *args: Any) -> T:
+    """Run pyHanko's synchronous API where it can work.
+
+    Its sync functions call ``asyncio.run()``, which is refused in a thread
+    that already runs an event loop (an async server, Playwright's sync API
+    in the test process). There, the work goes to a short-lived thread of its
+    own; everywhere else it runs here, at no cost.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work(*args)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work, *args).result()
 
 
 def signer_from_files(
@@ -127,7 +148,7 @@ def signature_is_valid(pdf: bytes, trusted_certificate_pem: bytes) -> bool:
         signature = _our_signature(PdfFileReader(BytesIO(pdf)))
         if signature is None:
             return False
-        status = validate_pdf_signature(signature, context)
+        status = outside_event_loop(validate_pdf_signature, signature, context)
     except Exception:
         # The file comes from outside and may be damaged anywhere; pyHanko then
         # raises whatever its parsers hit (PdfReadError, ValueError from

@@ -2,6 +2,7 @@
 
 from app.models.accounts import Account, StaffRole, StaffUser, WebSession
 from app.models.audit import AuditEvent
+from app.models.certificates import Certificate
 from app.models.households import (
     ChangeSubmission,
     Household,
@@ -24,6 +25,7 @@ from app.models.scoring import (
 __all__ = [
     "Account",
     "AuditEvent",
+    "Certificate",
     "ChangeSubmission",
     "Household",
     "HouseholdStatus",

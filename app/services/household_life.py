@@ -32,6 +32,7 @@ from app.domain.errors import DomainError
 from app.domain.validation import Checked
 from app.integrations.document_store import DocumentStore
 from app.models import (
+    Certificate,
     ChangeSubmission,
     Household,
     HouseholdStatus,
@@ -46,7 +47,7 @@ from app.models import (
     ReviewRequest,
     Score,
 )
-from app.services import audit
+from app.services import audit, certificates
 from app.services.actors import Actor
 from app.services.households import active_membership
 from app.services.rnp_lookup import match_in_rnp
@@ -317,6 +318,7 @@ def apply_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) ->
     household.version_number = number
     household.region = declaration["residence"]["region"]
     score_version(db, household, version, "review" if actor.channel == "backoffice" else "change")
+    certificates.supersede_changed(db, household)
     db.add(ChangeSubmission(submission_key=form.submission_key, household_id=household.id,
                             version_number=number, created_at=now))  # fmt: skip
     audit.record(
@@ -363,6 +365,7 @@ def deregister(db: Session, person_id: int, actor: Actor) -> Household:
             .where(Membership.household_id == household.id, Membership.ended_at.is_(None))
             .values(ended_at=now, end_reason="deregistration")
         )
+        certificates.revoke_all(db, household)
         audit.record(db, actor, "household_deregistered", subject_type="household",
                      subject_id=household.id, on_behalf_of_person_id=person_id)  # fmt: skip
         return household
@@ -418,6 +421,7 @@ def purge_retained_data(
 def purge_statements(household_ids: list[int], versions: Any, reviews: Any) -> list[Any]:
     """Everything held about these households, children before parents."""
     return [
+        delete(Certificate).where(Certificate.household_id.in_(household_ids)),
         delete(ReviewDocument).where(ReviewDocument.review_id.in_(reviews)),
         delete(ReviewRequest).where(ReviewRequest.household_id.in_(household_ids)),
         delete(Score).where(Score.household_id.in_(household_ids)),

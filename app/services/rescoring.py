@@ -47,6 +47,7 @@ from app.models import (
 from app.services import audit
 from app.services.actors import Actor
 from app.services.bulk import copy_rows, is_postgresql
+from app.services.certificates import supersede_scores
 from app.services.scoring import active_model, register_model
 
 SCORE_COLUMNS = (
@@ -143,6 +144,8 @@ def score_in_bulk(
                 payload, "pending", 0, now,
             ))  # fmt: skip
     copy_rows(db, "scores", SCORE_COLUMNS, scores, json_columns=("contributions",))
+    if notify_changes:  # a new method: certificates of the old scores no longer hold
+        supersede_scores(db, [row[0] for row in rows], now)
     if messages:
         copy_rows(db, "outbox_messages", OUTBOX_COLUMNS, messages, json_columns=("payload",))
     return BatchResult(len(scores), len(messages))

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from app import clock, i18n
 from app.domain import validation
 from app.domain.declaration import age_on
+from app.domain.identifiers import format_certificate_number
 from app.web import labels
 from app.web.access import current_account, init_access, is_staff
 from app.web.errors import init_errors
@@ -97,6 +98,7 @@ def init_web(app: Flask) -> None:
         amount=i18n.format_amount,
         number=i18n.format_number,
         file_size=i18n.format_file_size,
+        certificate_number=format_certificate_number,
         ltr=ltr,
     )
     app.jinja_env.globals.update(

@@ -322,6 +322,20 @@ REVIEW_DECISIONS = {
     "corrected": _l("Data corrected, new score"),
 }
 
+CERTIFICATE_KINDS = {
+    "registration_receipt": _l("Receipt of registration"),
+    "registration": _l("Certificate of registration"),
+    "score": _l("Certificate of score and eligibility"),
+    "deregistration": _l("Certificate of deregistration"),
+}
+
+CERTIFICATE_PURPOSES = {
+    "registration_receipt": _l("Proves that your registration was received, and when."),
+    "registration": _l("Proves that your household is registered, with its members."),
+    "score": _l("States your household's score and the programmes it can receive."),
+    "deregistration": _l("Proves that your household left the register, and when."),
+}
+
 
 def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(name, name))

@@ -125,6 +125,7 @@ NOTICES = {
     ),
     "correction_approved": _l("Correction approved: it has taken effect."),
     "correction_returned": _l("The correction was not applied: the request is back in review."),
+    "certificate_issued": _l("Your certificate is ready. Download it below."),
 }
 
 

@@ -32,8 +32,19 @@ def test_production_refuses_to_start_and_names_every_missing_setting() -> None:
         "OIDC_ISSUER",
         "OIDC_CLIENT_ID",
         "OIDC_CLIENT_SECRET",
+        "SIGNING_KEY_FILE",
+        "SIGNING_CERT_FILE",
+        "PUBLIC_BASE_URL",
     ):
         assert name in message
+
+
+# What every production deployment sets besides the identity provider's settings.
+PRODUCTION_FILES = {
+    "SIGNING_KEY_FILE": "/run/secrets/signing-key.pem",
+    "SIGNING_CERT_FILE": "/run/secrets/signing-cert.pem",
+    "PUBLIC_BASE_URL": "https://rsu.example.ma",
+}
 
 
 def test_production_with_private_key_jwt_needs_the_key_file() -> None:
@@ -44,6 +55,7 @@ def test_production_with_private_key_jwt_needs_the_key_file() -> None:
         "OIDC_ISSUER": "https://esignet.example",
         "OIDC_CLIENT_ID": "rsu",
         "OIDC_CLIENT_AUTH_METHOD": "private_key_jwt",
+        **PRODUCTION_FILES,
     }
     with pytest.raises(ConfigError, match="OIDC_PRIVATE_KEY_FILE"):
         validate(settings_from_env(env))
@@ -59,6 +71,7 @@ def test_production_settings_turn_on_secure_cookies() -> None:
             "OIDC_ISSUER": "https://esignet.example",
             "OIDC_CLIENT_ID": "rsu",
             "OIDC_CLIENT_SECRET": "x",
+            **PRODUCTION_FILES,
         }
     )
     validate(settings)
@@ -78,3 +91,32 @@ def test_logs_never_carry_ids_phones_or_codes() -> None:
     cleaned = redact(line)
     for secret in ("abc123", "xyz", "1000000201", "AB123456", "661234567"):
         assert secret not in cleaned
+
+
+def test_certificate_numbers_carry_60_random_bits_and_catch_every_single_typo() -> None:
+    import math
+    import secrets
+
+    from app.domain.identifiers import (
+        certificate_number,
+        format_certificate_number,
+        normalize_certificate_number,
+    )
+
+    assert math.log2(9 * 10**18) > 60
+    for _ in range(200):
+        number = certificate_number(secrets.randbelow(9 * 10**18))
+        assert len(number) == 20 and number.isdecimal() and number[0] != "0"
+        assert normalize_certificate_number(number) == number
+        assert normalize_certificate_number(format_certificate_number(number)) == number
+        assert (
+            normalize_certificate_number(format_certificate_number(number).replace("-", " "))
+            == number
+        )
+        for position in range(20):
+            for digit in "0123456789":
+                if digit != number[position]:
+                    typo = number[:position] + digit + number[position + 1 :]
+                    assert normalize_certificate_number(typo) is None
+    assert normalize_certificate_number("١٢٣٤") is None  # Arabic-Indic digits are not ours
+    assert normalize_certificate_number("12345") is None

@@ -9,10 +9,8 @@ with a message when the tools are not installed.
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import subprocess
-import unicodedata
 from io import BytesIO
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from app.integrations.signing import (
     signer_from_files,
 )
 from scripts import dev_keys
+from tests.support.pdf_tools import tool, visible_text
 
 FRENCH = "Registre Social Unifié"
 ARABIC = "السجل الاجتماعي الموحد"
@@ -48,19 +47,6 @@ def page(body: str) -> str:
 BILINGUAL = page(
     f'<h1>{FRENCH}</h1><p lang="ar" dir="rtl">{ARABIC} رقم <span dir="ltr">{LTR_NUMBER}</span></p>'
 )
-
-
-def tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} is not installed (Debian: poppler-utils, zbar-tools)")
-    return path
-
-
-def visible_text(text: str) -> str:
-    """NFKC folds Arabic presentation forms back to letters; bidi marks go."""
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(c for c in folded if unicodedata.category(c) != "Cf")
 
 
 @pytest.fixture(scope="module")
@@ -286,3 +272,17 @@ def test_dev_keys_creates_the_pair_once_and_then_stays_quiet(
     dev_keys.main()
     assert capsys.readouterr().out == ""
     assert key.read_bytes() == first_key
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(
+    bilingual_pdf: bytes, signing_pair: tuple[Path, Path], trusted_pem: bytes
+) -> None:
+    """pyHanko's sync API calls asyncio.run(); under an event loop (an async
+    server, Playwright in tests) our wrappers move it to a thread of its own."""
+    import asyncio
+
+    async def inside_a_loop() -> bool:
+        signed = PdfSigner(*signing_pair).sign(bilingual_pdf, reason="r", location="l")
+        return signature_is_valid(signed, trusted_pem)
+
+    assert asyncio.run(inside_a_loop())

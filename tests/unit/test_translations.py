@@ -93,3 +93,27 @@ def test_placeholders_survive_translation(language: str) -> None:
 def test_arabic_has_its_six_plural_forms() -> None:
     catalog = load(TRANSLATIONS / "ar" / "LC_MESSAGES" / "messages.po", "ar")
     assert catalog.num_plurals == 6
+
+
+def test_every_flashed_notice_has_a_text() -> None:
+    """A notice is flashed as a code; a code without a text shows an empty panel."""
+    import re
+    from pathlib import Path
+
+    from app.web.messages import NOTICES
+
+    root = Path(__file__).resolve().parents[2] / "app"
+    flashed = {
+        code
+        for path in root.rglob("*.py")
+        for code in re.findall(r'flash\(\s*"([a-z_]+)"', path.read_text(encoding="utf-8"))
+    }
+    flashed |= {
+        code
+        for path in root.rglob("*.py")
+        for pair in re.findall(
+            r'flash\(\s*"([a-z_]+)" if .+? else "([a-z_]+)"', path.read_text(encoding="utf-8")
+        )
+        for code in pair
+    }
+    assert flashed and flashed - set(NOTICES) == set()

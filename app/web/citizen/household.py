@@ -22,6 +22,7 @@ from app.services.scoring import eligibility_of
 from app.web.access import Rule, access, current_actor, signed_in_person_id
 from app.web.change_pages import change_page, people_of
 from app.web.citizen import bp
+from app.web.citizen.certificates import issue_deregistration_certificate
 from app.web.questionnaire_forms import DeregisterForm
 
 
@@ -163,6 +164,7 @@ def household_deregister() -> str | tuple[str, int] | Response:
             return render_template("citizen/household/deregister.html", reader=reader, form=form,
                                    eligibility=eligibility, page_has_errors=True)  # fmt: skip
         household = life.deregister(db.session, signed_in_person_id(), current_actor())
+        issue_deregistration_certificate(household.id)
         return render_template("citizen/household/deregistered.html", household=household)
     return render_template(
         "citizen/household/deregister.html", reader=reader, form=form, eligibility=eligibility

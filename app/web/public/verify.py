@@ -1,0 +1,60 @@
+"""/verify: anyone checks a certificate by its number. Public, rate-limited,
+and showing only what is needed to trust the paper."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from app.domain.errors import DomainError, NotFound
+from app.domain.identifiers import format_certificate_number, normalize_certificate_number
+from app.extensions import db
+from app.services import certificates
+from app.web.access import Rule, access
+from app.web.public import bp
+
+
+def _visitor() -> str:
+    """The visitor's address, keyed: the hits table never holds IP addresses."""
+    key = current_app.config["SECRET_KEY"].encode()
+    address = (request.remote_addr or "unknown").encode()
+    return hmac.new(key, address, hashlib.sha256).hexdigest()[:32]
+
+
+def _not_indexed(body: str, status: int = 200) -> Response:
+    response = current_app.make_response((body, status))
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.get("/verify")
+@access(Rule.PUBLIC)
+def verify() -> Response:
+    """The form; a typed number is checked for typing errors, then looked up."""
+    typed = request.args.get("number")
+    if typed is None:
+        return _not_indexed(render_template("public/verify.html"))
+    number = normalize_certificate_number(typed)
+    if number is None:
+        return _not_indexed(render_template("public/verify.html", typed=typed, typo=True), 200)
+    return redirect(url_for("public.verify_number", number=format_certificate_number(number)))
+
+
+@bp.get("/verify/<number>")
+@access(Rule.PUBLIC)
+def verify_number(number: str) -> Response:
+    digits = normalize_certificate_number(number)
+    try:
+        found = certificates.verify_lookup(
+            db.session, digits, _visitor(), current_app.config["VERIFY_LOOKUPS_PER_HOUR"]
+        )
+    except NotFound:
+        page = render_template("public/verify.html", typed=number, unknown=True)
+        return _not_indexed(page, 404)
+    except DomainError:
+        page = render_template("public/verify.html", typed=number, too_many=True)
+        return _not_indexed(page, 429)
+    return _not_indexed(render_template("public/verify.html", found=found, typed=number))
