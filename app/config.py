@@ -146,6 +146,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Certificate numbers one visitor (by IP address) may look up per hour on /verify.",
     ),
     Setting(
+        "ASSISTED_SESSION_MINUTES",
+        "30",
+        "How long a counter agent may act for a citizen after the citizen's consent.",
+    ),
+    Setting(
         "PROXY_COUNT",
         "0",
         "Reverse proxies in front of the portal that set X-Forwarded-For (visitors' addresses).",
@@ -244,6 +249,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PUBLIC_BASE_URL": (get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
         "VERIFY_LOOKUPS_PER_HOUR": int(get("VERIFY_LOOKUPS_PER_HOUR") or 60),
         "PROXY_COUNT": int(get("PROXY_COUNT") or 0),
+        "ASSISTED_SESSION_MINUTES": int(get("ASSISTED_SESSION_MINUTES") or 30),
         "LOG_LEVEL": get("LOG_LEVEL"),
         # Cookie flags: Secure only where TLS is guaranteed (production).
         "SESSION_COOKIE_NAME": "rsu_session",

@@ -151,6 +151,13 @@ LOGINS = (
         roles=("counter_agent",),
         office="Annexe administrative Hay Hassani, Casablanca",
     ),
+    # A second agent: two agents never serve the same household at once.
+    DemoLogin(
+        "agent.youness",
+        name="Youness Alaoui",
+        roles=("counter_agent",),
+        office="Caïdat de Sidi Moumen, Casablanca",
+    ),
     DemoLogin(
         "reviewer.omar",
         name="Omar Benali",

@@ -1,7 +1,8 @@
 """The development identity provider: oidc-provider-mock with the demo people.
 
 Each demo person logs in by typing their subject (amina, youssef, fatima,
-karim, agent.salma, reviewer.omar, reviewer.nadia) on the provider's form, or by clicking it.
+karim, agent.salma, agent.youness, reviewer.omar,
+reviewer.nadia) on the provider's form, or by clicking it.
 Used by `make run`; never in production.
 """
 

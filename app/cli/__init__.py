@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
+    from app.cli.audit import audit_group
     from app.cli.database import db_group
     from app.cli.demo import demo_group
     from app.cli.drafts import drafts_group
@@ -15,6 +16,7 @@ def register_commands(app: Flask) -> None:
     from app.cli.sessions import sessions_group
 
     groups = (
+        audit_group,
         db_group,
         demo_group,
         drafts_group,

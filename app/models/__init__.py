@@ -3,6 +3,7 @@
 from app.models.accounts import Account, StaffRole, StaffUser, WebSession
 from app.models.audit import AuditEvent
 from app.models.certificates import Certificate
+from app.models.counter import AssistedSession, ConsentCode
 from app.models.households import (
     ChangeSubmission,
     Household,
@@ -24,9 +25,11 @@ from app.models.scoring import (
 
 __all__ = [
     "Account",
+    "AssistedSession",
     "AuditEvent",
     "Certificate",
     "ChangeSubmission",
+    "ConsentCode",
     "Household",
     "HouseholdStatus",
     "HouseholdVersion",

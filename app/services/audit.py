@@ -1,18 +1,41 @@
-"""Writing the audit trail.
+"""Writing and checking the audit trail.
 
 Services call ``record`` inside their own transaction, so that the act and
 its record are committed together or not at all.
+
+Each row is chained to the one before it (``app.domain.audit_chain``). On
+PostgreSQL, writers take a transaction-level advisory lock before reading the
+chain's head, so that concurrent transactions append one after the other;
+the lock is released at commit. The table is append-only there (a trigger,
+migration 0007), and ``verify`` finds any row altered or removed by someone
+who bypassed it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app import clock
+from app.domain.audit_chain import GENESIS, row_hash
 from app.models import AuditEvent
 from app.services.actors import Actor
+
+# Any fixed number, the same for every writer: it names the chain's lock.
+CHAIN_LOCK = 7_290_001
+
+
+def _head(db: Session) -> tuple[int, str]:
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+    head = db.execute(
+        select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (int(head.seq), str(head.row_hash)) if head else (0, GENESIS)
 
 
 def record(
@@ -25,16 +48,94 @@ def record(
     on_behalf_of_person_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    event = AuditEvent(
-        occurred_at=clock.now(),
-        actor_kind=actor.kind,
-        actor_account_id=actor.account_id,
-        on_behalf_of_person_id=on_behalf_of_person_id or actor.on_behalf_of_person_id,
-        channel=actor.channel,
-        action=action,
-        subject_type=subject_type,
-        subject_id=None if subject_id is None else str(subject_id),
-        details=details or {},
-    )
+    details = dict(details or {})
+    if actor.office and "office" not in details:
+        details["office"] = actor.office  # where the agent worked that day, as it was then
+    if actor.assisted_session_id is not None:
+        details.setdefault("assisted_session", actor.assisted_session_id)
+    seq, previous = _head(db)
+    fields: dict[str, Any] = {
+        "seq": seq + 1,
+        "occurred_at": clock.now(),
+        "actor_kind": actor.kind,
+        "actor_account_id": actor.account_id,
+        "on_behalf_of_person_id": on_behalf_of_person_id or actor.on_behalf_of_person_id,
+        "channel": actor.channel,
+        "action": action,
+        "subject_type": subject_type,
+        "subject_id": None if subject_id is None else str(subject_id),
+        "details": details,
+        "previous_hash": previous,
+    }
+    event = AuditEvent(**fields, row_hash=row_hash(**fields))
     db.add(event)
+    db.flush()  # the next record in this transaction reads this one as the head
     return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    rows: int
+    head_hash: str
+    broken_seq: int | None = None
+    broken_id: int | None = None
+    problem: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_seq is None
+
+
+def _rows(db: Session, batch: int) -> Iterator[AuditEvent]:
+    after = 0
+    while True:
+        rows = list(
+            db.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.seq > after)
+                .order_by(AuditEvent.seq)
+                .limit(batch)
+                # What the table holds now, not what this session remembers.
+                .execution_options(populate_existing=True)
+            )
+        )
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1].seq
+        db.expunge_all()
+
+
+def verify(db: Session, batch: int = 5000) -> ChainReport:
+    """Walk the chain in order; the first row that does not hold is named.
+
+    Rows are read in batches and let go of after each (the session is
+    emptied), so that millions of rows fit in memory: give it a session of
+    its own, as the CLI does.
+    """
+    previous, expected_seq, count = GENESIS, 1, 0
+    for event in _rows(db, batch):
+        count += 1
+        if event.seq != expected_seq:
+            return ChainReport(count, previous, event.seq, event.id, "a row before it is missing")
+        if event.previous_hash != previous:
+            return ChainReport(
+                count, previous, event.seq, event.id, "it does not follow the row before it"
+            )
+        recomputed = row_hash(
+            seq=event.seq,
+            occurred_at=event.occurred_at,
+            actor_kind=event.actor_kind,
+            actor_account_id=event.actor_account_id,
+            on_behalf_of_person_id=event.on_behalf_of_person_id,
+            channel=event.channel,
+            action=event.action,
+            subject_type=event.subject_type,
+            subject_id=event.subject_id,
+            details=event.details,
+            previous_hash=event.previous_hash,
+        )
+        if recomputed != event.row_hash:
+            return ChainReport(count, previous, event.seq, event.id, "its content was changed")
+        previous, expected_seq = event.row_hash, expected_seq + 1
+    return ChainReport(count, previous)

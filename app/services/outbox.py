@@ -96,8 +96,12 @@ def _address(db: Session, message: OutboxMessage) -> str | None:
         return None
     if message.channel == "email":
         return person.email
-    # The declarant keeps the household's phone up to date through declared
-    # changes; that number wins over the one the population register holds.
+    return phone_on_file(db, person)
+
+
+def phone_on_file(db: Session, person: Person) -> str | None:
+    """The declarant keeps the household's phone up to date through declared
+    changes; that number wins over the one the population register holds."""
     declared = db.scalar(
         select(HouseholdVersion.declaration["residence"]["phone"].as_string())
         .join(Household, HouseholdVersion.household_id == Household.id)
@@ -204,6 +208,8 @@ def _deliver_one(
         log.warning("outbox message %s not delivered (attempt %s)", message.id, message.attempts)
         return
     message.status, message.sent_at, message.last_error = "sent", clock.now(), None
+    if "code" in message.payload:  # one-time codes are not kept once delivered
+        message.payload = {**message.payload, "code": None}
     report.sent += 1
 
 

@@ -15,10 +15,10 @@ from app.domain import validation
 from app.domain.declaration import age_on
 from app.domain.identifiers import format_certificate_number
 from app.web import labels
-from app.web.access import current_account, init_access, is_staff
+from app.web.access import acting_for, current_account, init_access, is_staff
 from app.web.errors import init_errors
 from app.web.forms import form_errors
-from app.web.messages import notice_text
+from app.web.messages import notice_text, refusal_text
 from app.web.security_headers import init_security_headers
 
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -73,6 +73,7 @@ def template_context() -> dict[str, Any]:
         if account is not None and not is_staff(account)
         else None,
         "signed_in_staff": account.staff if account is not None and is_staff(account) else None,
+        "acting": acting_for(),
         "language_switch_url": language_switch_url,
     }
 
@@ -104,6 +105,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals.update(
         form_errors=form_errors,
         notice_text=notice_text,
+        refusal_text=refusal_text,
         labels=labels,
         # The questionnaire's conditional questions, from the one source of rules.
         asks_schooling=validation.asks_schooling,

@@ -12,13 +12,14 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
-from app.models import Account, StaffRole
+from app.models import Account, AssistedSession, Person, StaffRole, StaffUser
 from app.services.actors import Actor
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,14 @@ def enforce_access() -> Response | None:
     if rule is Rule.SIGNED_IN:
         return None
     if rule is Rule.CITIZEN:
-        if is_staff(account) or account.person is None:
+        if acting_for() is not None:
+            return None  # an agent, for the citizen who consented, until the session ends
+        if is_staff(account):
+            if g.get("assisted_session_over"):
+                flash("assisted_session_over", "success")
+                return redirect(url_for("counter.home"))
+            abort(403)  # staff open no household's data outside an assisted session
+        if account.person is None:
             abort(403)
         return None
     role = STAFF_RULES[rule]
@@ -122,13 +130,61 @@ def load_account() -> None:
     g.account = db.session.get(Account, account_id) if account_id else None
 
 
+ASSISTED_SESSION_KEY = "assisted_session_id"
+
+
+@dataclass(frozen=True)
+class Acting:
+    """A counter agent acting for a citizen, within an open assisted session."""
+
+    session: AssistedSession
+    citizen: Person
+    agent: StaffUser
+
+
+def acting_for() -> Acting | None:
+    acting: Acting | None = g.get("acting")
+    return acting
+
+
+def load_assisted_session() -> None:
+    """before_request hook: the agent's assisted session, if still open.
+
+    An expired or ended session is dropped from the agent's web session; the
+    next citizen page sends the agent back to the desk with a notice.
+    """
+    from app.extensions import db
+    from app.services import counter
+
+    account = current_account()
+    session_id = session.get(ASSISTED_SESSION_KEY)
+    if account is None or session_id is None or account.staff is None:
+        return
+    if not account.staff.has_role(StaffRole.COUNTER_AGENT):
+        session.pop(ASSISTED_SESSION_KEY, None)
+        return
+    assisted = counter.active_session(db.session, int(session_id), account.id)
+    if assisted is None:
+        session.pop(ASSISTED_SESSION_KEY, None)
+        g.assisted_session_over = True
+        return
+    citizen = db.session.get(Person, assisted.person_id)
+    assert citizen is not None
+    g.acting = Acting(assisted, citizen, account.staff)
+
+
 def init_access(app: Flask) -> None:
     app.before_request(load_account)
+    app.before_request(load_assisted_session)
     app.before_request(enforce_access)
 
 
 def signed_in_person_id() -> int:
-    """The signed-in citizen's person id (routes under Rule.CITIZEN always have one)."""
+    """The person whose space this is: the signed-in citizen, or the citizen
+    an agent acts for (routes under Rule.CITIZEN always have one)."""
+    acting = acting_for()
+    if acting is not None:
+        return acting.citizen.id
     account = current_account()
     if account is None or account.person_id is None:
         abort(403)
@@ -138,6 +194,11 @@ def signed_in_person_id() -> int:
 def current_actor() -> Actor:
     """The actor behind this request, for the audit trail of every act."""
     account = current_account()
+    acting = acting_for()
+    if account is not None and acting is not None:
+        return Actor.agent_for(
+            account.id, acting.session.office, acting.citizen.id, acting.session.id
+        )
     if account is None or account.person_id is None:
         abort(403)
     return Actor.citizen(account.id, account.person_id)
@@ -146,6 +207,13 @@ def current_actor() -> Actor:
 def current_staff_actor(channel: str) -> Actor:
     """The signed-in staff member, acting in the back office or at a counter."""
     account = current_account()
-    if account is None or not is_staff(account):
+    if account is None or not is_staff(account) or account.staff is None:
         abort(403)
-    return Actor.staff(account.id, channel)
+    return Actor.staff(account.id, channel, account.staff.office)
+
+
+def refuse_assisted() -> None:
+    """For the few citizen pages that are the citizen's alone (their access
+    log, the copy of all their data): an agent may not open them."""
+    if acting_for() is not None:
+        abort(403)

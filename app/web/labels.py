@@ -336,6 +336,47 @@ CERTIFICATE_PURPOSES = {
     "deregistration": _l("Proves that your household left the register, and when."),
 }
 
+IDENTITY_CHECK_REASONS = {
+    "no_phone": _l("The citizen has no mobile phone"),
+    "phone_lost": _l("The phone on file was lost or stolen"),
+    "phone_changed": _l("The citizen changed number and the one on file is old"),
+    "other": _l("Another reason"),
+}
+
+HOUSEHOLD_STATUSES = {
+    "none": _l("not in a registered household"),
+    "member": _l("member of a registered household"),
+    "declarant": _l("declarant of a registered household"),
+}
+
+# What staff did, as the citizen reads it on /privacy.
+ACCESS_ACTIONS = {
+    "citizen_found_at_counter": _l("Found you by your card number at the counter"),
+    "consent_code_sent": _l("Sent you a consent code by SMS"),
+    "consent_code_wrong": _l("Typed a wrong consent code"),
+    "assisted_session_opened": _l("Started to act for you, with your consent"),
+    "assisted_session_ended": _l("Stopped acting for you"),
+    "household_data_viewed": _l("Opened your household's data"),
+    "review_document_opened": _l("Opened a document of your review request"),
+    "review_taken": _l("Took your review request"),
+    "review_upheld": _l("Decided your review request: score confirmed"),
+    "review_corrected": _l("Decided your review request: data corrected"),
+    "review_correction_proposed": _l("Proposed a correction of your household's data"),
+    "review_correction_approved": _l("Approved a correction of your household's data"),
+    "review_correction_returned": _l("Sent back a proposed correction"),
+    "household_changed": _l("Changed your household's data"),
+    "household_registered": _l("Registered your household"),
+    "household_data_confirmed": _l("Confirmed your household's data"),
+    "household_deregistered": _l("Deregistered your household"),
+    "review_filed": _l("Filed a review request for you"),
+    "certificate_issued": _l("Issued a certificate"),
+}
+
+ACCESS_CHANNELS = {
+    "counter": _l("At a counter, for you"),
+    "backoffice": _l("ANR review of your score"),
+}
+
 
 def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(name, name))

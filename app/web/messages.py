@@ -62,6 +62,12 @@ PROBLEMS = {
         "JPEG or PNG."
     ),
     "too_many_files": _l("Choose at most %(max)s files."),
+    "enter_id_number": _l("Enter the number shown on the card"),
+    "enter_code": _l("Enter the 6-digit code the citizen reads out"),
+    "cnie_mismatch": _l("This is not the CNIE number on file for this citizen. Check the card."),
+    "cnie_expired": _l("This card has expired: an expired card cannot prove identity"),
+    "card_date_format": _l("Enter the expiry date as printed on the card, like 31/12/2030"),
+    "enter_reason": _l("Say why, in a few words"),
 }
 
 
@@ -106,6 +112,24 @@ REFUSALS = {
         "You wrote this correction: another reviewer must approve it (four-eyes rule)."
     ),
     "nothing_to_approve": _l("This request has no correction waiting for approval."),
+    "citizen_not_found": _l(
+        "No citizen has this number. Check it against the card, character by character."
+    ),
+    "too_many_searches": _l(
+        "You have made many searches in the last hour. Wait before searching again."
+    ),
+    "no_phone": _l(
+        "No phone number is on file for this citizen: record an identity check instead."
+    ),
+    "consent_code_wrong": _l("This code is not right. Ask the citizen to read it again."),
+    "consent_code_expired": _l("This code has expired or was already used. Send a new one."),
+    "consent_locked": _l(
+        "Too many wrong codes for this citizen: codes are locked for 30 minutes. You can "
+        "record an identity check instead."
+    ),
+    "session_held_by_other": _l(
+        "Another agent is already serving this household. They must end their session first."
+    ),
 }
 
 
@@ -126,6 +150,14 @@ NOTICES = {
     "correction_approved": _l("Correction approved: it has taken effect."),
     "correction_returned": _l("The correction was not applied: the request is back in review."),
     "certificate_issued": _l("Your certificate is ready. Download it below."),
+    "code_sent": _l("A code was sent by SMS to the citizen's phone. It is valid for 10 minutes."),
+    "assisted_session_opened": _l("You are now acting for this citizen."),
+    "assisted_session_ended": _l(
+        "The session is ended: you no longer have access to this citizen's data."
+    ),
+    "assisted_session_over": _l(
+        "The assisted session has ended: you no longer have access to the citizen's data."
+    ),
 }
 
 

@@ -50,4 +50,16 @@ def compose(kind: str, payload: dict[str, Any], language: str) -> tuple[str, str
                     "the programmes it can receive have changed. See your space on the RSU portal."
                 ),
             )
+        if kind == "consent_code":
+            if payload["purpose"] == "deregistration":
+                return "", _(
+                    "RSU: your code is %(code)s, to deregister your household at the counter. "
+                    "Give it to the agent only if you asked for this. Valid 10 minutes.",
+                    code=payload["code"],
+                )
+            return "", _(
+                "RSU: your code is %(code)s, to let the agent at the counter act for your "
+                "household for a short time. Give it only to the agent in front of you. Valid 10 minutes.",
+                code=payload["code"],
+            )
         raise ValueError(f"no text for notifications of kind {kind!r}")

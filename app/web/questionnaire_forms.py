@@ -201,6 +201,11 @@ class DeregisterForm(FlaskForm):
             "and I ask for its deregistration."
         )
     )
+    # At a counter only: the fresh code the citizen reads out (DOMAIN.md).
+    code = StringField(
+        _l("Code read out by the citizen"),
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "7"},
+    )
 
 
 def apply_problems(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import psycopg
@@ -85,3 +86,27 @@ def test_the_active_membership_rule_is_in_the_database(database_url: str, migrat
         ).scalar_one()
     engine.dispose()
     assert "UNIQUE" in definition and "ended_at IS NULL" in definition
+
+
+def test_rows_written_before_the_chain_are_chained_by_the_migration(scratch_database: str) -> None:
+    from sqlalchemy.orm import Session
+
+    from app.services.audit import verify
+
+    config = alembic_config(scratch_database, configure_logger=False)
+    command.upgrade(config, "0006_certificates")
+    engine = create_engine(scratch_database)
+    with engine.begin() as connection:
+        for n in range(3):
+            connection.execute(
+                text(
+                    "INSERT INTO audit_events (occurred_at, actor_kind, channel, action, details) "
+                    "VALUES (now() - make_interval(mins => :n), 'system', 'cli', :action, :details)"
+                ),
+                {"n": 3 - n, "action": f"before_{n}", "details": json.dumps({"n": n})},
+            )
+    command.upgrade(config, "head")
+    with Session(engine) as session:
+        report = verify(session)
+    engine.dispose()
+    assert report.intact and report.rows == 3

@@ -280,9 +280,13 @@ def test_signing_and_checking_work_inside_a_running_event_loop(
     """pyHanko's sync API calls asyncio.run(); under an event loop (an async
     server, Playwright in tests) our wrappers move it to a thread of its own."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def inside_a_loop() -> bool:
         signed = PdfSigner(*signing_pair).sign(bilingual_pdf, reason="r", location="l")
         return signature_is_valid(signed, trusted_pem)
 
-    assert asyncio.run(inside_a_loop())
+    # The test's own loop runs in a fresh thread: when the browser tests ran
+    # first, Playwright's loop is still running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside_a_loop()).result()

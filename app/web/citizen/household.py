@@ -7,7 +7,7 @@ carries the version it was based on and a single-use key.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -17,12 +17,14 @@ from app.domain import changes
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import HouseholdVersion, Score
+from app.services import counter
 from app.services import household_life as life
 from app.services.scoring import eligibility_of
-from app.web.access import Rule, access, current_actor, signed_in_person_id
+from app.web.access import Rule, access, acting_for, current_actor, signed_in_person_id
 from app.web.change_pages import change_page, people_of
 from app.web.citizen import bp
 from app.web.citizen.certificates import issue_deregistration_certificate
+from app.web.messages import refusal_text
 from app.web.questionnaire_forms import DeregisterForm
 
 
@@ -158,9 +160,18 @@ def household_deregister() -> str | tuple[str, int] | Response:
     score = current_score(db.session, reader.household)
     eligibility = eligibility_of(reader.household, score)
     form = DeregisterForm()
+    acting = acting_for()
     if request.method == "POST":
         if not form.understood.data:
             form.understood.errors = [_("Confirm that you understand what deregistration means")]
+        if acting is not None and not form.understood.errors:
+            # For a citizen at a counter: a fresh code, read out by the citizen, now.
+            try:
+                counter.confirm_code(db.session, current_actor(), acting.citizen.id, "deregistration",
+                                     form.code.data or "", current_app.config["SECRET_KEY"])  # fmt: skip
+            except DomainError as error:
+                form.code.errors = [refusal_text(error.code)]
+        if form.understood.errors or form.code.errors:
             return render_template("citizen/household/deregister.html", reader=reader, form=form,
                                    eligibility=eligibility, page_has_errors=True)  # fmt: skip
         household = life.deregister(db.session, signed_in_person_id(), current_actor())

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from app.web.public import routes, verify  # noqa: E402,F401
+from app.web.public import dev, routes, verify  # noqa: E402,F401

@@ -1,0 +1,322 @@
+"""Assisted service at a counter (DOMAIN.md, "Assisted service at a counter").
+
+An agent finds a citizen by exact CNIE or IDCS, never by name: the desk
+cannot browse the register. Consent comes from a 6-digit code sent by SMS
+to the phone on file, which the citizen reads out, or, without a phone, from
+an identity check the agent records (flagged for a supervisor).
+
+The agent then acts for that citizen's household only, for a limited time,
+through the same services as the citizen; every act records the agent, the
+office and the citizen. Deregistering for a citizen needs a fresh code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db import transaction
+from app.domain.errors import DomainError, NotFound
+from app.domain.validation import Problem
+from app.models import AssistedSession, ConsentCode, HouseholdStatus, Person, StaffUser
+from app.services import audit, rate_limits
+from app.services.actors import Actor
+from app.services.households import active_membership
+from app.services.outbox import notify, phone_on_file
+
+CODE_LIFETIME = timedelta(minutes=10)
+MAX_WRONG_CODES = 5
+LOCK_TIME = timedelta(minutes=30)
+SEARCHES_PER_HOUR = 60
+PURPOSES = ("session", "deregistration")
+IDENTITY_CHECK_REASONS = ("no_phone", "phone_lost", "phone_changed", "other")
+
+
+# -- finding the citizen ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """What the agent sees to confirm identity, and nothing more."""
+
+    person: Person
+    birth_year: int
+    household_status: str  # none, member, declarant, deregistered
+    has_phone: bool
+
+
+def _household_status(db: Session, person: Person) -> str:
+    membership = active_membership(db, person.id)
+    if membership is None:
+        return "none"
+    return "declarant" if membership.household.declarant_id == person.id else "member"
+
+
+def find_citizen(db: Session, agent: Actor, id_type: str, number: str) -> Citizen:
+    """An exact CNIE or IDCS. Each search counts against the agent's hourly limit,
+    and each find is recorded as an access for the citizen to see."""
+    number = number.strip().upper()
+    with transaction(db):
+        bucket = f"counter-search:account:{agent.account_id}"
+        if rate_limits.limit_reached(db, bucket, SEARCHES_PER_HOUR, timedelta(hours=1)):
+            raise DomainError("too_many_searches")
+        rate_limits.record_hit(db, bucket)
+        column = Person.cnie if id_type == "cnie" else Person.idcs
+        person = db.scalar(select(Person).where(column == number)) if number else None
+        if person is None:
+            raise NotFound()
+        audit.record(db, agent, "citizen_found_at_counter", subject_type="person",
+                     subject_id=person.id, on_behalf_of_person_id=person.id,
+                     details={"by": id_type})  # fmt: skip
+        return describe(db, person)
+
+
+def describe(db: Session, person: Person) -> Citizen:
+    return Citizen(person, person.birth_date.year, _household_status(db, person),
+                   _phone_of(db, person) is not None)  # fmt: skip
+
+
+def _phone_of(db: Session, person: Person) -> str | None:
+    return phone_on_file(db, person)
+
+
+# -- consent by one-time code ---------------------------------------------------------------
+
+
+def _lock_bucket(person_id: int) -> str:
+    return f"consent-wrong-code:person:{person_id}"
+
+
+def _locked(db: Session, person_id: int) -> bool:
+    return rate_limits.limit_reached(db, _lock_bucket(person_id), MAX_WRONG_CODES, LOCK_TIME)
+
+
+def _digest(secret_key: str, code: str) -> str:
+    """Codes are kept as keyed hashes: a copy of the table gives no code back."""
+    return hmac.new(secret_key.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def send_code(db: Session, agent: Actor, person_id: int, purpose: str, secret_key: str) -> None:
+    """A new 6-digit code by SMS; any earlier unused code for the same purpose stops working."""
+    if purpose not in PURPOSES:
+        raise ValueError(purpose)
+    with transaction(db):
+        person = db.get(Person, person_id)
+        if person is None:
+            raise NotFound()
+        if _locked(db, person_id):
+            raise DomainError("consent_locked")
+        if _phone_of(db, person) is None:
+            raise DomainError("no_phone")
+        now = clock.now()
+        db.execute(
+            update(ConsentCode)
+            .where(ConsentCode.person_id == person_id, ConsentCode.purpose == purpose,
+                   ConsentCode.used_at.is_(None), ConsentCode.expires_at > now)
+            .values(expires_at=now)
+        )  # fmt: skip
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        db.add(ConsentCode(person_id=person_id, agent_account_id=agent.account_id, purpose=purpose,
+                           code_hash=_digest(secret_key, code), created_at=now,
+                           expires_at=now + CODE_LIFETIME, attempts=0))  # fmt: skip
+        notify(db, "consent_code", person, household_id=None, channels=("sms",),
+               payload={"code": code, "purpose": purpose, "office": agent.office or ""})  # fmt: skip
+        audit.record(db, agent, "consent_code_sent", subject_type="person", subject_id=person_id,
+                     on_behalf_of_person_id=person_id, details={"purpose": purpose})  # fmt: skip
+
+
+def _verify_code(
+    db: Session, agent: Actor, person_id: int, purpose: str, code: str, secret_key: str
+) -> str:
+    """ "ok" (the code is now used), "wrong" (counted towards the lock), "expired" or "locked".
+
+    In the caller's transaction: a wrong try must be committed even though
+    what it was for is refused, so this returns instead of raising.
+    """
+    if _locked(db, person_id):
+        return "locked"
+    now = clock.now()
+    pending = db.scalar(
+        select(ConsentCode)
+        .where(ConsentCode.person_id == person_id, ConsentCode.purpose == purpose,
+               ConsentCode.agent_account_id == agent.account_id, ConsentCode.used_at.is_(None))
+        .order_by(ConsentCode.id.desc())
+        .limit(1)
+        .with_for_update()
+    )  # fmt: skip
+    if pending is None or pending.expires_at <= now:
+        return "expired"
+    typed = "".join(ch for ch in code if not ch.isspace())
+    if not hmac.compare_digest(pending.code_hash, _digest(secret_key, typed)):
+        pending.attempts += 1
+        rate_limits.record_hit(db, _lock_bucket(person_id))
+        audit.record(db, agent, "consent_code_wrong", subject_type="person", subject_id=person_id,
+                     on_behalf_of_person_id=person_id, details={"purpose": purpose})  # fmt: skip
+        return "wrong"
+    pending.used_at = now
+    return "ok"
+
+
+def _refused(outcome: str) -> DomainError:
+    return DomainError(f"consent_code_{outcome}" if outcome != "locked" else "consent_locked")
+
+
+def confirm_code(
+    db: Session, agent: Actor, person_id: int, purpose: str, code: str, secret_key: str
+) -> None:
+    """A code read out for ``purpose`` (deregistration on the citizen's behalf)."""
+    with transaction(db):
+        outcome = _verify_code(db, agent, person_id, purpose, code, secret_key)
+    if outcome != "ok":
+        raise _refused(outcome)
+
+
+# -- assisted sessions ---------------------------------------------------------------------
+
+
+def _end_expired(db: Session, now: datetime) -> None:
+    db.execute(
+        update(AssistedSession)
+        .where(AssistedSession.ended_at.is_(None), AssistedSession.expires_at <= now)
+        .values(ended_at=AssistedSession.expires_at, end_reason="expired")
+    )
+
+
+def _open(
+    db: Session,
+    agent: Actor,
+    person: Person,
+    minutes: int,
+    consent: str,
+    identity_check: dict[str, object] | None = None,
+) -> AssistedSession:
+    now = clock.now()
+    _end_expired(db, now)
+    membership = active_membership(db, person.id)
+    household_id = membership.household_id if membership else None
+    same = [AssistedSession.person_id == person.id]
+    if household_id is not None:
+        same.append(AssistedSession.household_id == household_id)
+    held = db.scalar(select(AssistedSession).where(AssistedSession.ended_at.is_(None), or_(*same)))
+    if held is not None and held.agent_account_id != agent.account_id:
+        raise DomainError("session_held_by_other")
+    if held is not None:  # the same agent again: the old one ends, a new one starts
+        held.ended_at, held.end_reason = now, "replaced"
+        db.flush()
+    session = AssistedSession(
+        agent_account_id=agent.account_id,
+        office=agent.office,
+        person_id=person.id,
+        household_id=household_id,
+        consent=consent,
+        identity_check=identity_check,
+        needs_supervisor_review=consent == "identity_check",
+        started_at=now,
+        expires_at=now + timedelta(minutes=minutes),
+    )
+    db.add(session)
+    db.flush()
+    audit.record(db, agent, "assisted_session_opened", subject_type="assisted_session",
+                 subject_id=session.id, on_behalf_of_person_id=person.id,
+                 details={"consent": consent, "household": household_id,
+                          "assisted_session": session.id})  # fmt: skip
+    return session
+
+
+def open_with_code(
+    db: Session, agent: Actor, person_id: int, code: str, secret_key: str, minutes: int
+) -> AssistedSession:
+    try:
+        with transaction(db):
+            person = db.get(Person, person_id)
+            if person is None:
+                raise NotFound()
+            outcome = _verify_code(db, agent, person_id, "session", code, secret_key)
+            if outcome == "ok":
+                return _open(db, agent, person, minutes, "code")
+    except IntegrityError as error:
+        raise DomainError("session_held_by_other") from error
+    raise _refused(outcome)  # after the commit: a wrong try stays counted
+
+
+@dataclass(frozen=True)
+class IdentityCheck:
+    cnie: str
+    expires_on: str  # as typed, YYYY-MM-DD
+    reason: str
+    note: str = ""
+
+
+def check_identity(person: Person, check: IdentityCheck, today: date) -> dict[str, Problem]:
+    """Problems with a recorded identity check, by field (empty: accepted)."""
+    problems: dict[str, Problem] = {}
+    if not person.cnie or check.cnie.strip().upper() != person.cnie:
+        problems["cnie"] = Problem("cnie_mismatch")
+    try:
+        if date.fromisoformat(check.expires_on) < today:
+            problems["expires_on"] = Problem("cnie_expired")
+    except ValueError:
+        problems["expires_on"] = Problem("card_date_format")
+    if check.reason not in IDENTITY_CHECK_REASONS:
+        problems["reason"] = Problem("choose")
+    elif check.reason == "other" and not check.note.strip():
+        problems["note"] = Problem("enter_reason")
+    return problems
+
+
+def open_with_identity_check(
+    db: Session, agent: Actor, person_id: int, check: IdentityCheck, minutes: int
+) -> AssistedSession:
+    """Consent without a phone: the card seen, recorded, and the session flagged."""
+    try:
+        with transaction(db):
+            person = db.get(Person, person_id)
+            if person is None:
+                raise NotFound()
+            problems = check_identity(person, check, clock.today())
+            if problems:
+                raise DomainError("invalid", problems=problems)
+            record = {"cnie_checked": True, "card_expires_on": check.expires_on,
+                      "reason": check.reason, "note": check.note.strip()[:500]}  # fmt: skip
+            return _open(db, agent, person, minutes, "identity_check", record)
+    except IntegrityError as error:
+        raise DomainError("session_held_by_other") from error
+
+
+def active_session(db: Session, session_id: int, agent_account_id: int) -> AssistedSession | None:
+    """The agent's session if it is still open; an expired one is ended now."""
+    session = db.get(AssistedSession, session_id)
+    if session is None or session.agent_account_id != agent_account_id or session.ended_at:
+        return None
+    if session.expires_at <= clock.now():
+        with transaction(db):
+            session.ended_at, session.end_reason = session.expires_at, "expired"
+        return None
+    return session
+
+
+def end_session(db: Session, agent: Actor, session_id: int) -> None:
+    with transaction(db):
+        session = db.get(AssistedSession, session_id)
+        if session is None or session.agent_account_id != agent.account_id or session.ended_at:
+            return
+        session.ended_at, session.end_reason = clock.now(), "agent"
+        audit.record(db, agent, "assisted_session_ended", subject_type="assisted_session",
+                     subject_id=session.id, on_behalf_of_person_id=session.person_id)  # fmt: skip
+
+
+def staff_member(db: Session, account_id: int) -> StaffUser | None:
+    return db.scalar(select(StaffUser).where(StaffUser.account_id == account_id))
+
+
+def household_is_active(db: Session, person_id: int) -> bool:
+    membership = active_membership(db, person_id)
+    return membership is not None and membership.household.status == HouseholdStatus.ACTIVE.value

@@ -1,0 +1,251 @@
+"""What a person may know about their data (Law 09-08): who accessed it,
+and a copy of everything held about them.
+
+The access log comes from the audit trail: every act by staff on behalf of
+the person or of their household's declarant (assisted sessions at a
+counter, reviews and corrections), with the staff member's name and office,
+as the law intends the citizen to know them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db import transaction
+from app.models import (
+    Account,
+    AssistedSession,
+    AuditEvent,
+    Certificate,
+    Household,
+    HouseholdVersion,
+    Membership,
+    OutboxMessage,
+    Person,
+    ReviewRequest,
+    Score,
+    StaffUser,
+)
+from app.services import audit
+from app.services.actors import Actor
+from app.services.households import active_membership
+
+LOG_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Access:
+    at: datetime
+    staff_name: str
+    office: str | None
+    action: str
+    channel: str  # counter, backoffice
+    details: dict[str, Any]
+
+
+def _concerned(db: Session, person_id: int) -> tuple[set[int], Household | None]:
+    """The person, and their household's declarant: acts on the household are theirs to know."""
+    membership = active_membership(db, person_id)
+    household = membership.household if membership else None
+    ids = {person_id}
+    if household is not None:
+        ids.add(household.declarant_id)
+    return ids, household
+
+
+def access_log(db: Session, person_id: int) -> list[Access]:
+    ids, _household = _concerned(db, person_id)
+    events = list(
+        db.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.actor_kind == "staff", AuditEvent.on_behalf_of_person_id.in_(ids))
+            .order_by(AuditEvent.seq.desc())
+            .limit(LOG_LIMIT)
+        )
+    )
+    staff = {
+        s.account_id: s
+        for s in db.scalars(
+            select(StaffUser).where(StaffUser.account_id.in_({e.actor_account_id for e in events}))
+        )
+    }
+    entries = []
+    for event in events:
+        member = staff.get(event.actor_account_id or 0)
+        entries.append(
+            Access(
+                at=event.occurred_at,
+                staff_name=member.display_name if member else "—",
+                office=event.details.get("office") or (member.office if member else None),
+                action=event.action,
+                channel=event.channel,
+                details=event.details,
+            )
+        )
+    return entries
+
+
+def _iso(value: Any) -> Any:
+    return (
+        value.isoformat() if isinstance(value, datetime) or hasattr(value, "isoformat") else value
+    )
+
+
+def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
+    """Everything held about the person, as plain data (JSON and the readable page).
+
+    The copy itself is recorded in the audit trail.
+    """
+    with transaction(db):
+        person = db.get(Person, person_id)
+        assert person is not None
+        _ids, household = _concerned(db, person_id)
+        data: dict[str, Any] = {
+            "generated_at": clock.now().isoformat(),
+            "person": {
+                "idcs": person.idcs,
+                "cnie": person.cnie,
+                "first_name_latin": person.first_name_latin,
+                "last_name_latin": person.last_name_latin,
+                "first_name_ar": person.first_name_ar,
+                "last_name_ar": person.last_name_ar,
+                "birth_date": person.birth_date.isoformat(),
+                "sex": person.sex,
+                "phone": person.phone,
+                "email": person.email,
+                "in_national_population_register": person.in_rnp,
+            },
+            "accounts": [
+                {
+                    "created_at": _iso(a.created_at),
+                    "last_login_at": _iso(a.last_login_at),
+                    "preferred_language": a.preferred_locale,
+                }
+                for a in db.scalars(select(Account).where(Account.person_id == person_id))
+            ],
+            "memberships": [
+                {
+                    "household": m.household.rsu_number,
+                    "relation": m.relation,
+                    "from": _iso(m.started_at),
+                    "until": _iso(m.ended_at),
+                    "end_reason": m.end_reason,
+                }
+                for m in db.scalars(
+                    select(Membership)
+                    .where(Membership.person_id == person_id)
+                    .order_by(Membership.started_at)
+                )
+            ],
+            "household": _household_data(db, household) if household is not None else None,
+            "assisted_sessions": [
+                {
+                    "agent": _staff_name(db, s.agent_account_id),
+                    "office": s.office,
+                    "consent": s.consent,
+                    "started_at": _iso(s.started_at),
+                    "ended_at": _iso(s.ended_at),
+                }
+                for s in db.scalars(
+                    select(AssistedSession).where(AssistedSession.person_id == person_id)
+                )
+            ],
+            "notifications": [
+                {
+                    "created_at": _iso(m.created_at),
+                    "kind": m.kind,
+                    "channel": m.channel,
+                    "status": m.status,
+                    "sent_at": _iso(m.sent_at),
+                }
+                for m in db.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.recipient_person_id == person_id)
+                    .order_by(OutboxMessage.id)
+                )
+            ],
+            "access_log": [
+                {
+                    "at": _iso(a.at),
+                    "staff": a.staff_name,
+                    "office": a.office,
+                    "action": a.action,
+                    "channel": a.channel,
+                }
+                for a in access_log(db, person_id)
+            ],
+        }
+        audit.record(db, actor, "personal_data_copied", subject_type="person", subject_id=person_id,
+                     on_behalf_of_person_id=person_id)  # fmt: skip
+        return data
+
+
+def _staff_name(db: Session, account_id: int) -> str:
+    staff = db.scalar(select(StaffUser).where(StaffUser.account_id == account_id))
+    return staff.display_name if staff else "—"
+
+
+def _household_data(db: Session, household: Household) -> dict[str, Any]:
+    """The household the person belongs to now: its data they may already read."""
+    versions = db.scalars(
+        select(HouseholdVersion)
+        .where(HouseholdVersion.household_id == household.id)
+        .order_by(HouseholdVersion.number)
+    )
+    return {
+        "rsu_number": household.rsu_number,
+        "status": household.status,
+        "registered_at": _iso(household.registered_at),
+        "versions": [
+            {
+                "number": v.number,
+                "created_at": _iso(v.created_at),
+                "event": v.event,
+                "made_by": v.made_by,
+                "declaration": v.declaration,
+            }
+            for v in versions
+        ],
+        "scores": [
+            {
+                "computed_at": _iso(s.computed_at),
+                "value": str(s.value),
+                "model": s.model_id,
+                "reason": s.reason,
+            }
+            for s in db.scalars(
+                select(Score).where(Score.household_id == household.id).order_by(Score.id)
+            )
+        ],
+        "review_requests": [
+            {
+                "number": r.number,
+                "submitted_at": _iso(r.submitted_at),
+                "reason": r.reason,
+                "explanation": r.explanation,
+                "status": r.status,
+                "decision": r.decision,
+                "decision_reason": r.decision_reason,
+                "documents": [d.original_name for d in r.documents],
+            }
+            for r in db.scalars(
+                select(ReviewRequest).where(ReviewRequest.household_id == household.id)
+            )
+        ],
+        "certificates": [
+            {
+                "number": c.number,
+                "kind": c.kind,
+                "issued_at": _iso(c.issued_at),
+                "status": c.status,
+                "sha256": c.sha256,
+            }
+            for c in db.scalars(select(Certificate).where(Certificate.household_id == household.id))
+        ],
+    }

@@ -1,0 +1,47 @@
+"""/privacy: who accessed my household's data, and a copy of all my data (Law 09-08).
+
+These pages are the citizen's alone: an agent in an assisted session may
+not open them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import render_template
+from werkzeug.wrappers import Response
+
+from app.extensions import db
+from app.services import privacy
+from app.web.access import Rule, access, current_actor, refuse_assisted, signed_in_person_id
+from app.web.citizen import bp
+
+
+@bp.get("/privacy")
+@access(Rule.CITIZEN)
+def privacy_page() -> str:
+    refuse_assisted()
+    entries = privacy.access_log(db.session, signed_in_person_id())
+    return render_template("citizen/privacy.html", entries=entries)
+
+
+@bp.get("/privacy/my-data")
+@access(Rule.CITIZEN)
+def my_data_page() -> str:
+    """The copy, readable and printable."""
+    refuse_assisted()
+    data = privacy.my_data(db.session, signed_in_person_id(), current_actor())
+    return render_template("citizen/my_data.html", data=data)
+
+
+@bp.get("/privacy/my-data.json")
+@access(Rule.CITIZEN)
+def my_data_json() -> Response:
+    """The same copy, as a file others' software can read."""
+    refuse_assisted()
+    data = privacy.my_data(db.session, signed_in_person_id(), current_actor())
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="rsu-my-data.json"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
