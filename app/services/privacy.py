@@ -91,14 +91,10 @@ def access_log(db: Session, person_id: int) -> list[Access]:
     return entries
 
 
-def _iso(value: Any) -> Any:
-    return (
-        value.isoformat() if isinstance(value, datetime) or hasattr(value, "isoformat") else value
-    )
-
-
 def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
-    """Everything held about the person, as plain data (JSON and the readable page).
+    """Everything held about the person, as plain data: dates and numbers stay
+    typed, for the readable page to format them; the JSON file writes them in
+    ISO 8601.
 
     The copy itself is recorded in the audit trail.
     """
@@ -107,7 +103,7 @@ def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
         assert person is not None
         _ids, household = _concerned(db, person_id)
         data: dict[str, Any] = {
-            "generated_at": clock.now().isoformat(),
+            "generated_at": clock.now(),
             "person": {
                 "idcs": person.idcs,
                 "cnie": person.cnie,
@@ -115,7 +111,7 @@ def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
                 "last_name_latin": person.last_name_latin,
                 "first_name_ar": person.first_name_ar,
                 "last_name_ar": person.last_name_ar,
-                "birth_date": person.birth_date.isoformat(),
+                "birth_date": person.birth_date,
                 "sex": person.sex,
                 "phone": person.phone,
                 "email": person.email,
@@ -123,8 +119,8 @@ def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
             },
             "accounts": [
                 {
-                    "created_at": _iso(a.created_at),
-                    "last_login_at": _iso(a.last_login_at),
+                    "created_at": a.created_at,
+                    "last_login_at": a.last_login_at,
                     "preferred_language": a.preferred_locale,
                 }
                 for a in db.scalars(select(Account).where(Account.person_id == person_id))
@@ -133,8 +129,8 @@ def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
                 {
                     "household": m.household.rsu_number,
                     "relation": m.relation,
-                    "from": _iso(m.started_at),
-                    "until": _iso(m.ended_at),
+                    "from": m.started_at,
+                    "until": m.ended_at,
                     "end_reason": m.end_reason,
                 }
                 for m in db.scalars(
@@ -149,8 +145,8 @@ def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
                     "agent": _staff_name(db, s.agent_account_id),
                     "office": s.office,
                     "consent": s.consent,
-                    "started_at": _iso(s.started_at),
-                    "ended_at": _iso(s.ended_at),
+                    "started_at": s.started_at,
+                    "ended_at": s.ended_at,
                 }
                 for s in db.scalars(
                     select(AssistedSession).where(AssistedSession.person_id == person_id)
@@ -158,11 +154,11 @@ def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
             ],
             "notifications": [
                 {
-                    "created_at": _iso(m.created_at),
+                    "created_at": m.created_at,
                     "kind": m.kind,
                     "channel": m.channel,
                     "status": m.status,
-                    "sent_at": _iso(m.sent_at),
+                    "sent_at": m.sent_at,
                 }
                 for m in db.scalars(
                     select(OutboxMessage)
@@ -172,7 +168,7 @@ def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
             ],
             "access_log": [
                 {
-                    "at": _iso(a.at),
+                    "at": a.at,
                     "staff": a.staff_name,
                     "office": a.office,
                     "action": a.action,
@@ -201,11 +197,11 @@ def _household_data(db: Session, household: Household) -> dict[str, Any]:
     return {
         "rsu_number": household.rsu_number,
         "status": household.status,
-        "registered_at": _iso(household.registered_at),
+        "registered_at": household.registered_at,
         "versions": [
             {
                 "number": v.number,
-                "created_at": _iso(v.created_at),
+                "created_at": v.created_at,
                 "event": v.event,
                 "made_by": v.made_by,
                 "declaration": v.declaration,
@@ -214,8 +210,8 @@ def _household_data(db: Session, household: Household) -> dict[str, Any]:
         ],
         "scores": [
             {
-                "computed_at": _iso(s.computed_at),
-                "value": str(s.value),
+                "computed_at": s.computed_at,
+                "value": s.value,
                 "model": s.model_id,
                 "reason": s.reason,
             }
@@ -226,7 +222,7 @@ def _household_data(db: Session, household: Household) -> dict[str, Any]:
         "review_requests": [
             {
                 "number": r.number,
-                "submitted_at": _iso(r.submitted_at),
+                "submitted_at": r.submitted_at,
                 "reason": r.reason,
                 "explanation": r.explanation,
                 "status": r.status,
@@ -242,7 +238,7 @@ def _household_data(db: Session, household: Household) -> dict[str, Any]:
             {
                 "number": c.number,
                 "kind": c.kind,
-                "issued_at": _iso(c.issued_at),
+                "issued_at": c.issued_at,
                 "status": c.status,
                 "sha256": c.sha256,
             }

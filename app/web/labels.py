@@ -349,6 +349,33 @@ HOUSEHOLD_STATUSES = {
     "declarant": _l("declarant of a registered household"),
 }
 
+# For the copy of a person's data (/privacy/my-data).
+SEXES = {"M": _l("man"), "F": _l("woman")}
+# Each language by its own name, the same on every page.
+LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français"}
+HOUSEHOLD_REGISTER_STATUSES = {"active": _l("registered"), "deregistered": _l("deregistered")}
+CONSENTS = {
+    "code": _l("by a code sent to your phone"),
+    "identity_check": _l("by your identity card, checked at the counter"),
+}
+NOTIFICATION_KINDS = {
+    "review_filed": _l("Your review request was received"),
+    "review_decided": _l("Your review request was decided"),
+    "eligibility_changed": _l("Your eligibility for a programme changed"),
+    "consent_code": _l("A consent code for a counter agent"),
+}
+NOTIFICATION_CHANNELS = {"sms": _l("SMS"), "email": _l("email")}
+NOTIFICATION_STATUSES = {
+    "pending": _l("waiting to be sent"),
+    "sent": _l("sent"),
+    "failed": _l("could not be sent"),
+}
+CERTIFICATE_STATUSES = {
+    "valid": _l("valid"),
+    "superseded": _l("superseded"),
+    "revoked": _l("revoked"),
+}
+
 # What staff did, as the citizen reads it on /privacy.
 ACCESS_ACTIONS = {
     "citizen_found_at_counter": _l("Found you by your card number at the counter"),

@@ -363,7 +363,13 @@ def test_my_data_copy(client: CheckingClient, demo: None, db: Session) -> None:
     assert data["household"]["scores"] and data["assisted_sessions"][0]["agent"] == "Salma Idrissi"
     assert any(entry["staff"] == "Salma Idrissi" for entry in data["access_log"])
     assert all(m.get("code") is None for m in data["notifications"])
+    assert data["generated_at"].startswith("20") and "T" in data["generated_at"]  # ISO 8601
+    assert data["person"]["birth_date"] == "1979-05-10"
     page = client.get("/privacy/my-data?lang=ar")
-    assert page.status_code == 200 and "1000000201" in text_of(page)
+    text = text_of(page)
+    assert page.status_code == 200 and "1000000201" in text and "Salma Idrissi" in text
+    # In words, not the file's field names or codes.
+    assert "تاريخ الازدياد" in text and "رقم المعرف المدني والاجتماعي" in text
+    assert "first_name_latin" not in text and "assisted_session_opened" not in text
     copied = db.scalars(select(AuditEvent).where(AuditEvent.action == "personal_data_copied")).all()
     assert len(copied) == 2

@@ -18,6 +18,11 @@
     });
   }
 
+  // A printed copy holds everything: folded sections open before printing.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (details) { details.open = true; });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary(document);
     bindPrintButtons(document);
