@@ -32,6 +32,7 @@ from app.domain.errors import DomainError
 from app.domain.validation import Checked
 from app.integrations.document_store import DocumentStore
 from app.models import (
+    AssistedSession,
     Certificate,
     ChangeSubmission,
     Household,
@@ -433,5 +434,8 @@ def purge_statements(household_ids: list[int], versions: Any, reviews: Any) -> l
         delete(OutboxMessage).where(OutboxMessage.household_id.in_(household_ids)),
         delete(HouseholdVersion).where(HouseholdVersion.household_id.in_(household_ids)),
         delete(Membership).where(Membership.household_id.in_(household_ids)),
+        # The agents' sessions (with the identity checks seen) go too; the
+        # audit trail keeps the acts, by id.
+        delete(AssistedSession).where(AssistedSession.household_id.in_(household_ids)),
         delete(Household).where(Household.id.in_(household_ids)),
     ]

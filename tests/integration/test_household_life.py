@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.domain.errors import DomainError
 from app.models import (
+    AssistedSession,
     AuditEvent,
     Household,
     HouseholdVersion,
@@ -23,10 +24,11 @@ from app.models import (
     RegistrationDraft,
     Score,
 )
+from app.services import counter
 from app.services import household_life as life
 from app.services.registration import start_or_resume
 from app.services.scoring import current_score, eligibility_of
-from tests.support.actors import citizen
+from tests.support.actors import citizen, counter_agent
 
 SPENDING = {"electricity_bill": "250", "water_bill": "70", "telecom": "100", "butane_bottles": "3"}
 
@@ -130,6 +132,11 @@ def test_retention_purges_old_deregistered_households_and_expired_drafts(
     db: Session, demo: None
 ) -> None:
     person = youssef(db)
+    # Served at a counter once: the session's record goes with the household.
+    agent = counter_agent(db)
+    check = counter.IdentityCheck(cnie="AB123456", expires_on="2031-01-01", reason="no_phone")
+    session = counter.open_with_identity_check(db, agent, person.id, check, minutes=30)
+    counter.end_session(db, agent, session.id)
     life.deregister(db, person.id, citizen(db, person))
     amina = db.scalar(select(Person).where(Person.idcs == "1000000101"))
     assert amina is not None
@@ -147,6 +154,7 @@ def test_retention_purges_old_deregistered_households_and_expired_drafts(
         Membership,
         Score,
         RegistrationDraft,
+        AssistedSession,
     ):
         assert db.scalar(select(func.count()).select_from(model)) == 0, model
     # The people stay in the RNP mirror, and the audit trail keeps its record.

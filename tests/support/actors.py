@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.models import Account, Person
+from app.models import Account, Person, StaffUser
 from app.services.actors import Actor
 
 
@@ -19,3 +19,15 @@ def citizen(db: Session, person: Person) -> Actor:
         db.add(account)
         db.commit()
     return Actor.citizen(account.id, person.id)
+
+
+def counter_agent(db: Session, office: str = "Annexe administrative Hay Hassani") -> Actor:
+    """A counter agent's account and staff record, as the first login makes them."""
+    now = clock.now()
+    account = Account(issuer="https://idp.test", subject="agent", created_at=now, last_login_at=now)
+    db.add(account)
+    db.flush()
+    db.add(StaffUser(account_id=account.id, display_name="Agent Test", office=office,
+                     roles=["counter_agent"]))  # fmt: skip
+    db.commit()
+    return Actor.staff(account.id, "counter", office)
