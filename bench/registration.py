@@ -200,6 +200,10 @@ def main() -> None:
         "OIDC_ISSUER": "https://idp.bench.invalid", "OIDC_CLIENT_ID": "bench", "OIDC_CLIENT_SECRET": "bench",
         "LOG_LEVEL": "WARNING", "GUNICORN_BIND": f"127.0.0.1:{PORT}", "GUNICORN_WORKERS": str(args.workers),
         "GUNICORN_THREADS": str(args.threads), "BENCH_REQUESTS": str(requests_file), "BENCH_THREADS": "2",
+        # Production requires a signing pair: the development one (make setup) stands in.
+        "SIGNING_KEY_FILE": str(ROOT / "instance/dev-signing/key.pem"),
+        "SIGNING_CERT_FILE": str(ROOT / "instance/dev-signing/cert.pem"),
+        "PUBLIC_BASE_URL": "https://rsu.bench.invalid",
     }  # fmt: skip
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--access-logfile", "/dev/null", "wsgi:app"],
                               cwd=ROOT, env=env, start_new_session=True)  # fmt: skip
