@@ -158,6 +158,13 @@ LOGINS = (
         roles=("counter_agent",),
         office="Caïdat de Sidi Moumen, Casablanca",
     ),
+    # Checks the sessions agents opened on an identity check, without a code.
+    DemoLogin(
+        "supervisor.latifa",
+        name="Latifa Cherkaoui",
+        roles=("counter_supervisor",),
+        office="Préfecture d'arrondissements de Hay Hassani, Casablanca",
+    ),
     DemoLogin(
         "reviewer.omar",
         name="Omar Benali",

@@ -1,7 +1,7 @@
 """The development identity provider: oidc-provider-mock with the demo people.
 
 Each demo person logs in by typing their subject (amina, youssef, fatima,
-karim, agent.salma, agent.youness, reviewer.omar,
+karim, agent.salma, agent.youness, supervisor.latifa, reviewer.omar,
 reviewer.nadia) on the provider's form, or by clicking it.
 Used by `make run`; never in production.
 """

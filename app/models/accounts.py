@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 class StaffRole(enum.StrEnum):
     COUNTER_AGENT = "counter_agent"
     REVIEWER = "reviewer"
+    # Checks the counter sessions opened without a code (identity checks).
+    COUNTER_SUPERVISOR = "counter_supervisor"
     ADMIN = "admin"
 
 

@@ -41,6 +41,10 @@ class AssistedSession(Base):
               postgresql_where=text("ended_at IS NULL"), sqlite_where=text("ended_at IS NULL")),
         Index("uq_assisted_sessions_open_household", "household_id", unique=True,
               postgresql_where=text("ended_at IS NULL"), sqlite_where=text("ended_at IS NULL")),
+        # The supervisors' queue: flagged sessions not yet checked.
+        Index("ix_assisted_sessions_to_supervise", "started_at",
+              postgresql_where=text("needs_supervisor_review AND supervised_at IS NULL"),
+              sqlite_where=text("needs_supervisor_review AND supervised_at IS NULL")),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,3 +59,8 @@ class AssistedSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(20))  # agent, expired
+    # A supervisor's check of a session opened by identity check.
+    supervised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    supervised_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    supervision_outcome: Mapped[str | None] = mapped_column(String(20))  # confirmed, problem
+    supervision_comment: Mapped[str | None] = mapped_column(String(1000))

@@ -147,6 +147,10 @@ def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
                     "consent": s.consent,
                     "started_at": s.started_at,
                     "ended_at": s.ended_at,
+                    "identity_check": s.identity_check,
+                    "checked_by_supervisor_at": s.supervised_at,
+                    "supervisor_outcome": s.supervision_outcome,
+                    "supervisor_comment": s.supervision_comment,
                 }
                 for s in db.scalars(
                     select(AssistedSession).where(AssistedSession.person_id == person_id)

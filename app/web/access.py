@@ -34,6 +34,7 @@ class Rule(enum.Enum):
     CITIZEN = "citizen"  # a signed-in person (in the RNP or not), not staff
     COUNTER_AGENT = "counter_agent"
     REVIEWER = "reviewer"
+    COUNTER_SUPERVISOR = "counter_supervisor"
     ADMIN = "admin"
     DEVELOPMENT_ONLY = "development_only"  # does not exist outside development
 
@@ -41,6 +42,7 @@ class Rule(enum.Enum):
 STAFF_RULES = {
     Rule.COUNTER_AGENT: StaffRole.COUNTER_AGENT,
     Rule.REVIEWER: StaffRole.REVIEWER,
+    Rule.COUNTER_SUPERVISOR: StaffRole.COUNTER_SUPERVISOR,
     Rule.ADMIN: StaffRole.ADMIN,
 }
 

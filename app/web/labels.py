@@ -397,11 +397,31 @@ ACCESS_ACTIONS = {
     "household_deregistered": _l("Deregistered your household"),
     "review_filed": _l("Filed a review request for you"),
     "certificate_issued": _l("Issued a certificate"),
+    "counter_session_examined": _l("Looked at a counter session held for you, to check it"),
+    "assisted_session_checked": _l("Checked a counter session held for you"),
 }
 
 ACCESS_CHANNELS = {
     "counter": _l("At a counter, for you"),
     "backoffice": _l("ANR review of your score"),
+    "supervision": _l("Supervision of the counter service"),
+}
+
+# What an agent did in a session, as a supervisor reads it.
+SESSION_ACTS = {
+    "household_registered": _l("Registered the household"),
+    "household_changed": _l("Declared a change to the household's data"),
+    "household_data_confirmed": _l("Confirmed the household's data"),
+    "household_deregistered": _l("Deregistered the household"),
+    "review_filed": _l("Filed a review request"),
+    "certificate_issued": _l("Issued a certificate"),
+    "consent_code_sent": _l("Sent a code by SMS"),
+    "consent_code_wrong": _l("Typed a wrong code"),
+}
+
+SUPERVISION_OUTCOMES = {
+    "confirmed": _l("in order"),
+    "problem": _l("problem reported"),
 }
 
 

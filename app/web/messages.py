@@ -68,6 +68,7 @@ PROBLEMS = {
     "cnie_expired": _l("This card has expired: an expired card cannot prove identity"),
     "card_date_format": _l("Enter the expiry date as printed on the card, like 31/12/2030"),
     "enter_reason": _l("Say why, in a few words"),
+    "describe_problem": _l("Describe the problem you found"),
 }
 
 
@@ -130,6 +131,8 @@ REFUSALS = {
     "session_held_by_other": _l(
         "Another agent is already serving this household. They must end their session first."
     ),
+    "own_session": _l("You held this session yourself: another supervisor must check it."),
+    "session_still_open": _l("This session is still open. Check it once it has ended."),
 }
 
 
@@ -155,6 +158,7 @@ NOTICES = {
     "assisted_session_ended": _l(
         "The session is ended: you no longer have access to this citizen's data."
     ),
+    "session_checked": _l("Your check is recorded."),
     "assisted_session_over": _l(
         "The assisted session has ended: you no longer have access to the citizen's data."
     ),

@@ -89,3 +89,43 @@ def test_salma_serves_youssef_then_youssef_reads_who_accessed_his_data(
     phone.check_page("privacy-ar")
     phone.goto("/privacy/my-data?lang=ar")
     phone.check_page("my-data-ar")
+
+
+def test_a_session_on_a_card_is_checked_by_the_supervisor_in_arabic(
+    counter_phone: Phone, demo: None, db: Session
+) -> None:
+    phone = counter_phone
+    page: Any = phone.page
+    phone.sign_in("agent.salma", "fr")
+    phone.goto("/counter?lang=fr")
+    page.fill("input[name=number]", "AB123456")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/counter/citizen")
+    page.get_by_role("link", name="Pas de téléphone : enregistrer un contrôle d'identité").click()
+    page.wait_for_url("**/counter/citizen/identity-check")
+    phone.check_page("counter-identity-check-fr")
+    page.fill("input[name=cnie]", "AB123456")
+    page.fill("input[name=expires_on]", "2031-06-30")
+    page.locator("input[name=reason][value=phone_lost]").check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/me")
+    page.get_by_role("button", name="terminer la session").click()
+    page.wait_for_url("**/counter")
+    page.locator("header form button[type=submit]").click()
+    page.wait_for_load_state()
+
+    phone.sign_in("supervisor.latifa", "ar")
+    page.wait_for_url("**/counter/supervision")
+    phone.goto("/counter/supervision?lang=ar")
+    phone.check_page("supervision-queue-ar")
+    page.locator("main a[href^='/counter/supervision/']").first.click()
+    page.wait_for_url(re.compile(r".*/counter/supervision/\d+$"))
+    assert "يوسف العمراني" in page.locator("main").inner_text()
+    page.locator("main form button[type=submit]").click()  # nothing chosen
+    assert page.locator("#outcome-error").count() == 1
+    phone.check_page("supervision-session-errors-ar")
+    page.locator("input[name=outcome][value=confirmed]").check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/counter/supervision")
+    assert "تم تسجيل تحققك" in page.locator("main").inner_text()
+    phone.check_page("supervision-queue-done-ar")

@@ -54,3 +54,21 @@ def serve(
 def end_session(client: FlaskClient) -> TestResponse:
     token = csrf_token_in(client.get("/counter"))
     return client.post("/counter/session/end", data={"csrf_token": token})
+
+
+def serve_with_card(
+    client: FlaskClient, cnie: str = "AB123456", reason: str = "phone_lost",
+    agent: str = "agent.salma",
+) -> TestResponse:  # fmt: skip
+    """Without a code: the agent records the card they saw and why no SMS."""
+    from datetime import timedelta
+
+    from app import clock
+
+    login_as(client, agent)
+    assert search(client, cnie).status_code == 302
+    form = "/counter/citizen/identity-check"
+    token = csrf_token_in(client.get(form))
+    expires_on = (clock.today() + timedelta(days=400)).isoformat()
+    data = {"csrf_token": token, "cnie": cnie, "expires_on": expires_on, "reason": reason}
+    return client.post(form, data=data)

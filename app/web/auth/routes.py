@@ -31,8 +31,11 @@ def landing_url() -> str:
     """Where a signed-in person starts: their space, or their desk for staff."""
     account = current_account()
     if is_staff(account) and account is not None and account.staff is not None:
-        if "reviewer" in account.staff.roles:
+        roles = account.staff.roles
+        if "reviewer" in roles:
             return url_for("backoffice.home")
+        if "counter_supervisor" in roles and "counter_agent" not in roles:
+            return url_for("counter.supervision_queue")
         return url_for("counter.home")
     return url_for("citizen.me")
 

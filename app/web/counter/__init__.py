@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 
-from app.web.counter import routes  # noqa: E402,F401
+from app.web.counter import routes, supervision  # noqa: E402,F401

@@ -44,3 +44,15 @@ class IdentityCheckForm(FlaskForm):
         choices=[SelectChoice(r, labels.IDENTITY_CHECK_REASONS[r]) for r in IDENTITY_CHECK_REASONS],
     )
     note = TextAreaField(_l("Details (required for another reason)"), render_kw={"rows": 3})
+
+
+class SupervisionForm(FlaskForm):
+    outcome = RadioField(
+        _l("Your check"),
+        choices=[
+            SelectChoice("confirmed", _l("In order: the reason is credible and the acts fit it")),
+            SelectChoice("problem", _l("Not in order: I report a problem")),
+        ],
+    )
+    comment = TextAreaField(_l("Comment (required when you report a problem)"),
+                            render_kw={"rows": 4, "maxlength": "1000"})  # fmt: skip

@@ -1,0 +1,134 @@
+"""A supervisor's check of counter sessions opened without a code.
+
+When a citizen has no phone, the agent opens the session on an identity
+check they record themselves: nobody else saw the card. Those sessions are
+flagged, and a counter supervisor looks at each one afterwards — who, where,
+why, and what the agent did for the citizen — and records the outcome.
+
+The supervisor's look is itself an access to the citizen's data: it is
+audited on the citizen's behalf, so it shows on their /privacy page. The
+comment stays with the session, not in the append-only audit trail, since
+it may name people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db import transaction
+from app.domain.errors import DomainError, NotFound
+from app.domain.validation import Problem
+from app.models import AssistedSession, AuditEvent, Person, StaffUser
+from app.services import audit
+from app.services.actors import Actor
+
+OUTCOMES = ("confirmed", "problem")
+COMMENT_LIMIT = 1000
+QUEUE_LIMIT = 200
+# Opening and ending the session are not acts for the citizen.
+SESSION_BOOKKEEPING = ("assisted_session_opened", "assisted_session_ended")
+
+
+@dataclass(frozen=True)
+class SessionToCheck:
+    session: AssistedSession
+    agent_name: str
+    citizen: Person
+    acts: list[str]  # the audit actions recorded in the session, in order
+
+
+def _acts(db: Session, session: AssistedSession) -> list[str]:
+    """What the agent did in the session: their audited acts for that citizen, in its time."""
+    ended = session.ended_at or session.expires_at
+    return list(
+        db.scalars(
+            select(AuditEvent.action)
+            .where(
+                AuditEvent.actor_account_id == session.agent_account_id,
+                AuditEvent.on_behalf_of_person_id == session.person_id,
+                AuditEvent.occurred_at >= session.started_at,
+                AuditEvent.occurred_at <= ended,
+                AuditEvent.action.not_in(SESSION_BOOKKEEPING),
+            )
+            .order_by(AuditEvent.seq)
+        )
+    )
+
+
+def _describe(db: Session, session: AssistedSession) -> SessionToCheck:
+    agent = db.scalar(select(StaffUser).where(StaffUser.account_id == session.agent_account_id))
+    citizen = db.get(Person, session.person_id)
+    assert citizen is not None
+    return SessionToCheck(
+        session, agent.display_name if agent else "—", citizen, _acts(db, session)
+    )
+
+
+def sessions_to_check(db: Session) -> list[SessionToCheck]:
+    """Flagged sessions nobody has checked yet, oldest first."""
+    sessions = db.scalars(
+        select(AssistedSession)
+        .where(AssistedSession.needs_supervisor_review, AssistedSession.supervised_at.is_(None))
+        .order_by(AssistedSession.started_at)
+        .limit(QUEUE_LIMIT)
+    )
+    return [_describe(db, s) for s in sessions]
+
+
+def session_to_check(db: Session, session_id: int) -> SessionToCheck:
+    session = db.get(AssistedSession, session_id)
+    if session is None or not session.needs_supervisor_review:
+        raise NotFound()
+    return _describe(db, session)
+
+
+def open_session_to_check(db: Session, supervisor: Actor, session_id: int) -> SessionToCheck:
+    """The session's page, opened by a supervisor: an access the citizen will see."""
+    with transaction(db):
+        item = session_to_check(db, session_id)
+        audit.record(db, supervisor, "counter_session_examined", subject_type="assisted_session",
+                     subject_id=session_id, on_behalf_of_person_id=item.citizen.id)  # fmt: skip
+        return item
+
+
+def record_check(
+    db: Session, supervisor: Actor, session_id: int, outcome: str, comment: str
+) -> AssistedSession:
+    """The supervisor's outcome, once: a second submit finds it done and changes nothing."""
+    comment = comment.strip()
+    problems: dict[str, Problem] = {}
+    if outcome not in OUTCOMES:
+        problems["outcome"] = Problem("choose")
+    elif outcome == "problem" and not comment:
+        problems["comment"] = Problem("describe_problem")
+    if len(comment) > COMMENT_LIMIT:
+        problems["comment"] = Problem("too_long", {"max": COMMENT_LIMIT})
+    if problems:
+        raise DomainError("invalid", problems=problems)
+    with transaction(db):
+        session = db.scalar(
+            select(AssistedSession)
+            .where(AssistedSession.id == session_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if session is None or not session.needs_supervisor_review:
+            raise NotFound()
+        if session.supervised_at is not None:
+            return session
+        if session.agent_account_id == supervisor.account_id:
+            raise DomainError("own_session")  # nobody checks their own work
+        if session.ended_at is None and session.expires_at > clock.now():
+            raise DomainError("session_still_open")
+        session.supervised_at = clock.now()
+        session.supervised_by_account_id = supervisor.account_id
+        session.supervision_outcome = outcome
+        session.supervision_comment = comment or None
+        audit.record(db, supervisor, "assisted_session_checked", subject_type="assisted_session",
+                     subject_id=session.id, on_behalf_of_person_id=session.person_id,
+                     details={"outcome": outcome})  # fmt: skip
+        return session

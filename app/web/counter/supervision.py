@@ -1,0 +1,62 @@
+"""Counter supervisors check the sessions opened on an identity check.
+
+Session ids are in URLs (they name no one); the citizen's identity stays in
+the page. Opening a session's page is an access to the citizen's data, and
+is recorded for their /privacy page, as the check itself is.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from app.domain.errors import DomainError, NotFound
+from app.extensions import db
+from app.services import counter_supervision
+from app.web.access import Rule, access, current_staff_actor
+from app.web.counter import bp
+from app.web.counter.forms import SupervisionForm
+from app.web.messages import refusal_text
+from app.web.questionnaire_forms import apply_problems
+
+CHANNEL = "supervision"
+
+
+@bp.get("/supervision")
+@access(Rule.COUNTER_SUPERVISOR)
+def supervision_queue() -> str:
+    return render_template(
+        "counter/supervision_queue.html",
+        to_check=counter_supervision.sessions_to_check(db.session),
+    )
+
+
+def _page(item: counter_supervision.SessionToCheck, form: SupervisionForm, status: int = 200,
+          **extra: object) -> tuple[str, int]:  # fmt: skip
+    return render_template(
+        "counter/supervision_session.html", item=item, form=form, **extra
+    ), status
+
+
+@bp.route("/supervision/<int:session_id>", methods=["GET", "POST"])
+@access(Rule.COUNTER_SUPERVISOR)
+def supervision_session(session_id: int) -> tuple[str, int] | Response:
+    supervisor = current_staff_actor(CHANNEL)
+    form = SupervisionForm()
+    try:
+        if not form.is_submitted():
+            return _page(
+                counter_supervision.open_session_to_check(db.session, supervisor, session_id), form
+            )
+        counter_supervision.record_check(db.session, supervisor, session_id,
+                                         form.outcome.data or "", form.comment.data or "")  # fmt: skip
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        item = counter_supervision.session_to_check(db.session, session_id)
+        if error.code == "invalid":
+            apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
+            return _page(item, form, page_has_errors=True)
+        return _page(item, form, 409, refusal=refusal_text(error.code), page_has_errors=True)
+    flash("session_checked", "success")
+    return redirect(url_for("counter.supervision_queue"))
