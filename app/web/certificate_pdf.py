@@ -87,6 +87,8 @@ def _rows(certificate: Certificate, language: str) -> list[tuple[str, Any]]:
 
 def _column(certificate: Certificate, language: str) -> dict[str, Any]:
     listed = certificate.snapshot["members"] if certificate.kind == "registration" else []
+    # A receipt is not an attestation, and carries its own receipt number above.
+    receipt = certificate.kind == "registration_receipt"
     with force_locale(FORMAT_LOCALES[language]):
         members = [
             {
@@ -107,10 +109,15 @@ def _column(certificate: Certificate, language: str) -> dict[str, Any]:
             "members": members,
             "members_title": _("Members of the household"),
             "member_headings": (_("Name"), _("Relation"), _("Born in")),
-            "number_label": _("Certificate number"),
+            "number_label": _("Verification number") if receipt else _("Certificate number"),
             "issued_label": _("Issued on"),
             "issued_on": format_day(certificate.issued_at),
             "check": _(
+                "This receipt is signed electronically by the ANR. To check that it is "
+                "genuine, scan the code or open:"
+            )
+            if receipt
+            else _(
                 "This certificate is signed electronically by the ANR. To check that it is "
                 "genuine and still valid, scan the code or open:"
             ),
