@@ -137,6 +137,30 @@ def test_deregistration_revokes_and_issues_its_certificate(
     assert client.get(f"/certificates/{deregistration.number}.pdf").status_code == 200
 
 
+def test_deregistration_stands_when_its_certificate_cannot_be_made_then_it_is_offered(
+    client: CheckingClient, demo: None, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.web.citizen.certificates as pages
+
+    def signing_unavailable(*args: object, **kwargs: object) -> bytes:
+        raise OSError("signing key unreadable")
+
+    login_as(client, "youssef")
+    with monkeypatch.context() as patched:
+        patched.setattr(pages, "print_certificate", signing_unavailable)
+        page = client.get("/household/deregister")
+        token = csrf_token_in(page)
+        response = client.post(
+            "/household/deregister", data={"csrf_token": token, "understood": "y"}
+        )
+    assert response.status_code == 200
+    assert db.scalar(select(Certificate).where(Certificate.kind == "deregistration")) is None
+    offers = soup_of(client.get("/certificates")).select("input[name=kind][value=deregistration]")
+    assert len(offers) == 1
+    issue(client, "deregistration")
+    assert only_certificate(db, "deregistration").status == "valid"
+
+
 # -- /verify --------------------------------------------------------------------------------
 
 
