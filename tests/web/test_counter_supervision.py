@@ -29,6 +29,8 @@ def test_only_supervisors_open_the_queue(client: CheckingClient, demo: None) -> 
         login_as(client, login)
         assert client.get("/counter/supervision").status_code == 403, login
         assert client.get("/counter/supervision/1").status_code == 403, login
+    client.delete_cookie("rsu_session")
+    assert client.get("/counter/supervision").status_code == 302  # to the login
     login_as(client, "supervisor.latifa")
     assert client.get("/counter/supervision").status_code == 200
     # A supervisor is not an agent: the desk itself stays closed to her.

@@ -102,7 +102,9 @@ def test_a_citizen_cannot_open_the_back_office_and_a_reviewer_can(
     assert page.status_code == 200 and "Demandes de révision" in text_of(page)
 
 
-@pytest.mark.parametrize("who", ["anonymous", "youssef", "amina", "agent.salma"])
+@pytest.mark.parametrize(
+    "who", ["anonymous", "youssef", "amina", "agent.salma", "supervisor.latifa"]
+)
 def test_every_back_office_route_is_closed_to_everyone_but_reviewers(
     app: Flask, client: CheckingClient, demo: None, db: Session, who: str
 ) -> None:
