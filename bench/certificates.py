@@ -105,6 +105,9 @@ def main() -> None:
     for name, value in median.items():
         print(f"  {name:<7} median {value:8.1f} ms")
     steps = median["html"] + median["render"] + median["sign"]
+    print(
+        f"issue / render (WeasyPrint alone: the floor) = {median['issue'] / median['render']:.2f}"
+    )
     print(f"issue / (html + render + sign) = {median['issue'] / steps:.2f}")
     print(f"issue / fetch = {median['issue'] / median['fetch']:.0f} (a download never renders)")
 

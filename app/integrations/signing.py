@@ -36,6 +36,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import SigningError
 from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
     SignatureCoverageLevel,
@@ -72,6 +73,11 @@ class PdfSigner:
             signing_key=load_private_key_from_pemder(key_path, passphrase=None),
             cert_registry=chain,
         )
+        # Room for the signature in the file. Without a timestamp or
+        # revocation data its size depends on the key and certificates alone,
+        # so pyHanko's estimate (a dummy signature, about 40% of the signing
+        # time) is made once, on the first document, and kept.
+        self._bytes_reserved: int | None = None
 
     def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
         """Return ``pdf`` with a PAdES B-B signature appended as an incremental update.
@@ -86,10 +92,34 @@ class PdfSigner:
             subfilter=SigSeedSubFilter.PADES,
             md_algorithm=DIGEST_ALGORITHM,
         )
+        reserved = self._bytes_reserved
+        try:
+            signed = self._sign(pdf, metadata, reserved)
+        except SigningError:
+            if reserved is None:
+                raise
+            signed = self._sign(pdf, metadata, None)  # the kept size fell short: estimate again
+            reserved = None
+        if reserved is None:
+            self._bytes_reserved = _reserved_size(signed)
+        return signed
+
+    def _sign(
+        self, pdf: bytes, metadata: signers.PdfSignatureMetadata, bytes_reserved: int | None
+    ) -> bytes:
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
-        output = outside_event_loop(signers.PdfSigner(metadata, self._signer).sign_pdf, writer)
+        sign_pdf = functools.partial(
+            signers.PdfSigner(metadata, self._signer).sign_pdf, bytes_reserved=bytes_reserved
+        )
+        output = outside_event_loop(sign_pdf, writer)
         signed: bytes = output.getvalue()
         return signed
+
+
+def _reserved_size(signed: bytes) -> int:
+    """The room pyHanko left for our signature, in hex digits, as ``bytes_reserved`` counts it."""
+    signature = PdfFileReader(BytesIO(signed)).embedded_signatures[0]
+    return 2 * len(signature.sig_object["/Contents"])
 
 
 def outside_event_loop(work: Callable[..., T], *args: Any) -> T:

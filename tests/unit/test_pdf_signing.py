@@ -260,6 +260,23 @@ def test_the_signer_for_a_pair_of_files_is_loaded_once(signing_pair: tuple[Path,
     assert signer_from_files(key, cert) is signer_from_files(str(key), str(cert))
 
 
+def test_the_room_for_the_signature_is_estimated_once_and_recovers_if_short(
+    bilingual_pdf: bytes, signing_pair: tuple[Path, Path], trusted_pem: bytes
+) -> None:
+    signer = PdfSigner(*signing_pair)
+    first = signer.sign(bilingual_pdf, reason="r", location="l")
+    kept = signer._bytes_reserved
+    assert kept is not None and kept > 0
+    second = signer.sign(bilingual_pdf, reason="r", location="l")
+    assert signer._bytes_reserved == kept and len(second) == len(first)
+    assert signature_is_valid(first, trusted_pem) and signature_is_valid(second, trusted_pem)
+    signer._bytes_reserved = 64  # as if the key had been replaced by a larger one
+    recovered = signer.sign(bilingual_pdf, reason="r", location="l")
+    assert signature_is_valid(recovered, trusted_pem)
+    # Estimated again (an ECDSA signature's length varies by a few bytes).
+    assert abs((signer._bytes_reserved or 0) - kept) < kept // 10
+
+
 def test_dev_keys_creates_the_pair_once_and_then_stays_quiet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
