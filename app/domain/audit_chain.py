@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 GENESIS = "0" * 64
@@ -32,7 +32,7 @@ def row_hash(
 ) -> str:
     content = {
         "seq": seq,
-        "occurred_at": occurred_at.isoformat(),
+        "occurred_at": _in_utc(occurred_at),
         "actor_kind": actor_kind,
         "actor_account_id": actor_account_id,
         "on_behalf_of_person_id": on_behalf_of_person_id,
@@ -45,3 +45,11 @@ def row_hash(
     }
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _in_utc(moment: datetime) -> str:
+    """One instant, one text: whatever time zone the database session reads
+    it in (a naive value, from SQLite, is UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()

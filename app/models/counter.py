@@ -55,6 +55,9 @@ class AssistedSession(Base):
     consent: Mapped[str] = mapped_column(String(20))  # code, identity_check
     identity_check: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     needs_supervisor_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The phone on file when the session opened: where a deregistration code
+    # goes, whatever the session changes.
+    phone_at_start: Mapped[str | None] = mapped_column(String(20))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

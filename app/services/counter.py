@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,11 @@ CODE_LIFETIME = timedelta(minutes=10)
 MAX_WRONG_CODES = 5
 LOCK_TIME = timedelta(minutes=30)
 SEARCHES_PER_HOUR = 60
+CODES_PER_HOUR = 5  # SMS sent to one citizen: each costs, and each one bothers them
+IDENTITY_CHECKS_PER_DAY = 10  # per agent: a desk opening many files without codes is noticed
+# Any fixed number: with a person's id, it names the lock that puts one
+# citizen's code checks in a queue (parallel guesses would each count late).
+CODE_CHECK_LOCK = 7_290_002
 PURPOSES = ("session", "deregistration")
 IDENTITY_CHECK_REASONS = ("no_phone", "phone_lost", "phone_changed", "other")
 
@@ -71,12 +76,12 @@ def find_citizen(db: Session, agent: Actor, id_type: str, number: str) -> Citize
         rate_limits.record_hit(db, bucket)
         column = Person.cnie if id_type == "cnie" else Person.idcs
         person = db.scalar(select(Person).where(column == number)) if number else None
-        if person is None:
-            raise NotFound()
-        audit.record(db, agent, "citizen_found_at_counter", subject_type="person",
-                     subject_id=person.id, on_behalf_of_person_id=person.id,
-                     details={"by": id_type})  # fmt: skip
-        return describe(db, person)
+        if person is not None:
+            audit.record(db, agent, "citizen_found_at_counter", subject_type="person",
+                         subject_id=person.id, on_behalf_of_person_id=person.id,
+                         details={"by": id_type})  # fmt: skip
+            return describe(db, person)
+    raise NotFound()  # after the commit: a search that finds no one counts too
 
 
 def describe(db: Session, person: Person) -> Citizen:
@@ -104,6 +109,22 @@ def _digest(secret_key: str, code: str) -> str:
     return hmac.new(secret_key.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
+def _code_phone(db: Session, agent: Actor, person: Person, purpose: str) -> str | None:
+    """Where the code goes. For deregistration in a session, the phone on file
+    when the session opened: a number changed during the session, by the
+    agent, must not receive the code that consents to deregistering."""
+    if purpose == "session":
+        return _phone_of(db, person)
+    held = db.scalar(
+        select(AssistedSession).where(
+            AssistedSession.agent_account_id == agent.account_id,
+            AssistedSession.person_id == person.id,
+            AssistedSession.ended_at.is_(None),
+        )
+    )
+    return held.phone_at_start if held is not None else None
+
+
 def send_code(db: Session, agent: Actor, person_id: int, purpose: str, secret_key: str) -> None:
     """A new 6-digit code by SMS; any earlier unused code for the same purpose stops working."""
     if purpose not in PURPOSES:
@@ -114,8 +135,13 @@ def send_code(db: Session, agent: Actor, person_id: int, purpose: str, secret_ke
             raise NotFound()
         if _locked(db, person_id):
             raise DomainError("consent_locked")
-        if _phone_of(db, person) is None:
+        phone = _code_phone(db, agent, person, purpose)
+        if phone is None:
             raise DomainError("no_phone")
+        sent = f"consent-code-sent:person:{person_id}"
+        if rate_limits.limit_reached(db, sent, CODES_PER_HOUR, timedelta(hours=1)):
+            raise DomainError("too_many_codes")
+        rate_limits.record_hit(db, sent)
         now = clock.now()
         db.execute(
             update(ConsentCode)
@@ -128,7 +154,8 @@ def send_code(db: Session, agent: Actor, person_id: int, purpose: str, secret_ke
                            code_hash=_digest(secret_key, code), created_at=now,
                            expires_at=now + CODE_LIFETIME, attempts=0))  # fmt: skip
         notify(db, "consent_code", person, household_id=None, channels=("sms",),
-               payload={"code": code, "purpose": purpose, "office": agent.office or ""})  # fmt: skip
+               payload={"code": code, "purpose": purpose, "office": agent.office or "",
+                        "to_phone": phone})  # fmt: skip
         audit.record(db, agent, "consent_code_sent", subject_type="person", subject_id=person_id,
                      on_behalf_of_person_id=person_id, details={"purpose": purpose})  # fmt: skip
 
@@ -141,6 +168,9 @@ def _verify_code(
     In the caller's transaction: a wrong try must be committed even though
     what it was for is refused, so this returns instead of raising.
     """
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:lock, :person)"),
+                   {"lock": CODE_CHECK_LOCK, "person": person_id})  # fmt: skip
     if _locked(db, person_id):
         return "locked"
     now = clock.now()
@@ -152,7 +182,7 @@ def _verify_code(
         .limit(1)
         .with_for_update()
     )  # fmt: skip
-    if pending is None or pending.expires_at <= now:
+    if pending is None or pending.expires_at <= now or pending.attempts >= MAX_WRONG_CODES:
         return "expired"
     typed = "".join(ch for ch in code if not ch.isspace())
     if not hmac.compare_digest(pending.code_hash, _digest(secret_key, typed)):
@@ -208,9 +238,15 @@ def _open(
     held = db.scalar(select(AssistedSession).where(AssistedSession.ended_at.is_(None), or_(*same)))
     if held is not None and held.agent_account_id != agent.account_id:
         raise DomainError("session_held_by_other")
-    if held is not None:  # the same agent again: the old one ends, a new one starts
-        held.ended_at, held.end_reason = now, "replaced"
-        db.flush()
+    # An agent serves one citizen at a time: any session of theirs still open
+    # (this citizen again, or the one before) ends as this one starts.
+    db.execute(
+        update(AssistedSession)
+        .where(AssistedSession.agent_account_id == agent.account_id,
+               AssistedSession.ended_at.is_(None))
+        .values(ended_at=now, end_reason="replaced")
+    )  # fmt: skip
+    db.flush()
     session = AssistedSession(
         agent_account_id=agent.account_id,
         office=agent.office,
@@ -219,6 +255,7 @@ def _open(
         consent=consent,
         identity_check=identity_check,
         needs_supervisor_review=consent == "identity_check",
+        phone_at_start=_phone_of(db, person),
         started_at=now,
         expires_at=now + timedelta(minutes=minutes),
     )
@@ -255,16 +292,29 @@ class IdentityCheck:
     note: str = ""
 
 
+def card_date(typed: str) -> date | None:
+    """A date as a browser's date field sends it (2030-12-31), or as the card
+    prints it and a browser without that field lets one type it (31/12/2030)."""
+    typed = typed.strip()
+    try:
+        if "/" in typed:
+            day, month, year = (int(part) for part in typed.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(typed)
+    except ValueError:
+        return None
+
+
 def check_identity(person: Person, check: IdentityCheck, today: date) -> dict[str, Problem]:
     """Problems with a recorded identity check, by field (empty: accepted)."""
     problems: dict[str, Problem] = {}
     if not person.cnie or check.cnie.strip().upper() != person.cnie:
         problems["cnie"] = Problem("cnie_mismatch")
-    try:
-        if date.fromisoformat(check.expires_on) < today:
-            problems["expires_on"] = Problem("cnie_expired")
-    except ValueError:
+    expires_on = card_date(check.expires_on)
+    if expires_on is None:
         problems["expires_on"] = Problem("card_date_format")
+    elif expires_on < today:
+        problems["expires_on"] = Problem("cnie_expired")
     if check.reason not in IDENTITY_CHECK_REASONS:
         problems["reason"] = Problem("choose")
     elif check.reason == "other" and not check.note.strip():
@@ -275,18 +325,35 @@ def check_identity(person: Person, check: IdentityCheck, today: date) -> dict[st
 def open_with_identity_check(
     db: Session, agent: Actor, person_id: int, check: IdentityCheck, minutes: int
 ) -> AssistedSession:
-    """Consent without a phone: the card seen, recorded, and the session flagged."""
+    """Consent without a phone: the card seen, recorded, and the session flagged.
+
+    Not while codes are locked for the citizen (someone was guessing them),
+    not more than ``IDENTITY_CHECKS_PER_DAY`` times a day per agent, and the
+    phone on file, if any, is told: the person who lost it learns of it.
+    """
     try:
         with transaction(db):
             person = db.get(Person, person_id)
             if person is None:
                 raise NotFound()
+            if _locked(db, person_id):
+                raise DomainError("consent_locked")
             problems = check_identity(person, check, clock.today())
             if problems:
                 raise DomainError("invalid", problems=problems)
-            record = {"cnie_checked": True, "card_expires_on": check.expires_on,
+            checks = f"identity-check:account:{agent.account_id}"
+            if rate_limits.limit_reached(db, checks, IDENTITY_CHECKS_PER_DAY, timedelta(days=1)):
+                raise DomainError("too_many_identity_checks")
+            rate_limits.record_hit(db, checks)
+            expires_on = card_date(check.expires_on)
+            record = {"cnie_checked": True, "card_expires_on": str(expires_on),
                       "reason": check.reason, "note": check.note.strip()[:500]}  # fmt: skip
-            return _open(db, agent, person, minutes, "identity_check", record)
+            session = _open(db, agent, person, minutes, "identity_check", record)
+            if session.phone_at_start is not None:
+                notify(db, "session_opened_by_card", person, household_id=None, channels=("sms",),
+                       payload={"office": agent.office or "", "to_phone": session.phone_at_start,
+                                "at": session.started_at.isoformat()})  # fmt: skip
+            return session
     except IntegrityError as error:
         raise DomainError("session_held_by_other") from error
 
@@ -311,6 +378,21 @@ def end_session(db: Session, agent: Actor, session_id: int) -> None:
         session.ended_at, session.end_reason = clock.now(), "agent"
         audit.record(db, agent, "assisted_session_ended", subject_type="assisted_session",
                      subject_id=session.id, on_behalf_of_person_id=session.person_id)  # fmt: skip
+
+
+def end_sessions_of(db: Session, agent: Actor) -> None:
+    """Every session the agent still holds ends now (they sign out)."""
+    with transaction(db):
+        for held in db.scalars(
+            select(AssistedSession).where(
+                AssistedSession.agent_account_id == agent.account_id,
+                AssistedSession.ended_at.is_(None),
+            )
+        ):
+            held.ended_at, held.end_reason = clock.now(), "signed_out"
+            audit.record(db, agent, "assisted_session_ended", subject_type="assisted_session",
+                         subject_id=held.id, on_behalf_of_person_id=held.person_id,
+                         details={"why": "signed_out"})  # fmt: skip
 
 
 def staff_member(db: Session, account_id: int) -> StaffUser | None:

@@ -42,16 +42,14 @@ class SessionToCheck:
 
 
 def _acts(db: Session, session: AssistedSession) -> list[str]:
-    """What the agent did in the session: their audited acts for that citizen, in its time."""
-    ended = session.ended_at or session.expires_at
+    """What the agent did in the session: every act recorded under its id
+    (``audit.record`` adds it to the acts of an agent in a session)."""
     return list(
         db.scalars(
             select(AuditEvent.action)
             .where(
                 AuditEvent.actor_account_id == session.agent_account_id,
-                AuditEvent.on_behalf_of_person_id == session.person_id,
-                AuditEvent.occurred_at >= session.started_at,
-                AuditEvent.occurred_at <= ended,
+                AuditEvent.details["assisted_session"].as_integer() == session.id,
                 AuditEvent.action.not_in(SESSION_BOOKKEEPING),
             )
             .order_by(AuditEvent.seq)
@@ -119,7 +117,9 @@ def record_check(
         if session is None or not session.needs_supervisor_review:
             raise NotFound()
         if session.supervised_at is not None:
-            return session
+            if session.supervised_by_account_id != supervisor.account_id:
+                raise DomainError("already_checked")  # theirs stands; nothing is overwritten
+            return session  # the same check sent twice
         if session.agent_account_id == supervisor.account_id:
             raise DomainError("own_session")  # nobody checks their own work
         if session.ended_at is None and session.expires_at > clock.now():

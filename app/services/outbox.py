@@ -96,7 +96,10 @@ def _address(db: Session, message: OutboxMessage) -> str | None:
         return None
     if message.channel == "email":
         return person.email
-    return phone_on_file(db, person)
+    # Consent codes go to the number chosen when they were made, not to
+    # whatever number the file holds when the message leaves.
+    pinned = message.payload.get("to_phone")
+    return str(pinned) if pinned else phone_on_file(db, person)
 
 
 def phone_on_file(db: Session, person: Person) -> str | None:
@@ -201,6 +204,7 @@ def _deliver_one(
         message.last_error = str(error)[:200]
         if error.permanent or message.attempts >= MAX_ATTEMPTS:
             message.status = "failed"
+            _forget_code(message)
             report.failed += 1
         else:
             message.next_attempt_at = now + backoff(message.attempts)
@@ -208,9 +212,14 @@ def _deliver_one(
         log.warning("outbox message %s not delivered (attempt %s)", message.id, message.attempts)
         return
     message.status, message.sent_at, message.last_error = "sent", clock.now(), None
-    if "code" in message.payload:  # one-time codes are not kept once delivered
-        message.payload = {**message.payload, "code": None}
+    _forget_code(message)
     report.sent += 1
+
+
+def _forget_code(message: OutboxMessage) -> None:
+    """One-time codes are not kept once delivered, or once delivery has failed for good."""
+    if "code" in message.payload:
+        message.payload = {**message.payload, "code": None}
 
 
 def recent_messages(db: Session, limit: int = 50) -> list[OutboxMessage]:

@@ -50,12 +50,22 @@ class Access:
 
 
 def _concerned(db: Session, person_id: int) -> tuple[set[int], Household | None]:
-    """The person, and their household's declarant: acts on the household are theirs to know."""
+    """Whose records the person may read: their own; their household's
+    declarant's (acts on the household's data); and, for the declarant, every
+    member's (an agent serving a member reaches the household's data too)."""
     membership = active_membership(db, person_id)
     household = membership.household if membership else None
     ids = {person_id}
     if household is not None:
         ids.add(household.declarant_id)
+        if household.declarant_id == person_id:
+            ids.update(
+                db.scalars(
+                    select(Membership.person_id).where(
+                        Membership.household_id == household.id, Membership.ended_at.is_(None)
+                    )
+                )
+            )
     return ids, household
 
 

@@ -363,6 +363,7 @@ NOTIFICATION_KINDS = {
     "review_decided": _l("Your review request was decided"),
     "eligibility_changed": _l("Your eligibility for a programme changed"),
     "consent_code": _l("A consent code for a counter agent"),
+    "session_opened_by_card": _l("A counter agent opened your file on seeing your ID card"),
 }
 NOTIFICATION_CHANNELS = {"sms": _l("SMS"), "email": _l("email")}
 NOTIFICATION_STATUSES = {

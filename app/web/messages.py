@@ -125,9 +125,17 @@ REFUSALS = {
     "consent_code_wrong": _l("This code is not right. Ask the citizen to read it again."),
     "consent_code_expired": _l("This code has expired or was already used. Send a new one."),
     "consent_locked": _l(
-        "Too many wrong codes for this citizen: codes are locked for 30 minutes. You can "
-        "record an identity check instead."
+        "Too many wrong codes for this citizen: the desk is locked for them for 30 minutes, "
+        "for codes and identity checks alike."
     ),
+    "too_many_codes": _l(
+        "Five codes were already sent to this citizen in the last hour. Wait before sending "
+        "another one."
+    ),
+    "too_many_identity_checks": _l(
+        "You have recorded the most identity checks allowed in one day. Ask a supervisor."
+    ),
+    "already_checked": _l("Another supervisor has already checked this session."),
     "session_held_by_other": _l(
         "Another agent is already serving this household. They must end their session first."
     ),

@@ -8,13 +8,13 @@ never a national ID number.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.i18n import FORMAT_LOCALES, format_day
+from app.i18n import FORMAT_LOCALES, format_day, format_moment
 from app.web import labels
 
 
@@ -61,5 +61,12 @@ def compose(kind: str, payload: dict[str, Any], language: str) -> tuple[str, str
                 "RSU: your code is %(code)s, to let the agent at the counter act for your "
                 "household for a short time. Give it only to the agent in front of you. Valid 10 minutes.",
                 code=payload["code"],
+            )
+        if kind == "session_opened_by_card":
+            return "", _(
+                "RSU: on %(moment)s an agent at %(office)s opened your file on seeing your ID "
+                "card, without a code. If it was not you, say so at any RSU counter.",
+                moment=format_moment(datetime.fromisoformat(payload["at"])),
+                office=payload["office"] or "—",
             )
         raise ValueError(f"no text for notifications of kind {kind!r}")

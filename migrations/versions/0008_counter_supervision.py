@@ -1,7 +1,10 @@
-"""A supervisor's check of counter sessions opened by identity check.
+"""A supervisor's check of counter sessions opened by identity check; the
+phone on file when a session opened.
 
 Sessions opened without a code are flagged (0007); a counter supervisor now
-records that they checked each one, with the outcome and a comment.
+records that they checked each one, with the outcome and a comment. A
+session also keeps the phone on file at its start, where a deregistration
+code goes even if the session changed the number.
 
 Revision ID: 0008_counter_supervision
 Revises: 0007_counter_and_audit_chain
@@ -27,6 +30,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("supervised_by_account_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("supervision_outcome", sa.String(length=20), nullable=True))
         batch.add_column(sa.Column("supervision_comment", sa.String(length=1000), nullable=True))
+        batch.add_column(sa.Column("phone_at_start", sa.String(length=20), nullable=True))
         batch.create_foreign_key(
             op.f("fk_assisted_sessions_supervised_by_account_id_accounts"),
             "accounts",
@@ -49,6 +53,7 @@ def downgrade() -> None:
             op.f("fk_assisted_sessions_supervised_by_account_id_accounts"), type_="foreignkey"
         )
         for column in (
+            "phone_at_start",
             "supervision_comment",
             "supervision_outcome",
             "supervised_by_account_id",

@@ -21,10 +21,12 @@ def citizen(db: Session, person: Person) -> Actor:
     return Actor.citizen(account.id, person.id)
 
 
-def counter_agent(db: Session, office: str = "Annexe administrative Hay Hassani") -> Actor:
+def counter_agent(
+    db: Session, office: str = "Annexe administrative Hay Hassani", subject: str = "agent"
+) -> Actor:
     """A counter agent's account and staff record, as the first login makes them."""
     now = clock.now()
-    account = Account(issuer="https://idp.test", subject="agent", created_at=now, last_login_at=now)
+    account = Account(issuer="https://idp.test", subject=subject, created_at=now, last_login_at=now)
     db.add(account)
     db.flush()
     db.add(StaffUser(account_id=account.id, display_name="Agent Test", office=office,

@@ -373,3 +373,33 @@ def test_my_data_copy(client: CheckingClient, demo: None, db: Session) -> None:
     assert "first_name_latin" not in text and "assisted_session_opened" not in text
     copied = db.scalars(select(AuditEvent).where(AuditEvent.action == "personal_data_copied")).all()
     assert len(copied) == 2
+
+
+def test_signing_out_ends_the_agents_session(
+    client: CheckingClient, demo: None, db: Session
+) -> None:
+    serve(client, db)
+    assert len(open_sessions(db)) == 1
+    token = csrf_token_in(client.get("/counter"))
+    client.post("/logout", data={"csrf_token": token})
+    assert open_sessions(db) == []
+    serve(client, db, agent="agent.youness")  # the household is free at once
+
+
+def test_the_declarant_sees_an_agent_serving_another_member(
+    client: CheckingClient, demo: None, db: Session
+) -> None:
+    login_as(client, "agent.salma")
+    search(client, "A112233")  # khadija, youssef's mother, has no phone
+    form = "/counter/citizen/identity-check"
+    token = csrf_token_in(client.get(form))
+    card = {
+        "csrf_token": token,
+        "cnie": "A112233",
+        "expires_on": "31/12/2031",
+        "reason": "no_phone",
+    }
+    assert client.post(form, data=card).status_code == 302
+    end_session(client)
+    login_as(client, "youssef")
+    assert "Salma Idrissi" in text_of(client.get("/privacy?lang=fr"))

@@ -8,8 +8,16 @@ from werkzeug.wrappers import Response
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.integrations.identity import LoginRefused, PendingLogin, identity_provider
+from app.services import counter
 from app.services.accounts import ClaimNames, sign_in
-from app.web.access import Rule, access, current_account, is_staff, safe_next_url
+from app.web.access import (
+    Rule,
+    access,
+    current_account,
+    current_staff_actor,
+    is_staff,
+    safe_next_url,
+)
 from app.web.auth import bp
 
 log = logging.getLogger(__name__)
@@ -99,7 +107,12 @@ def logout_page() -> str | Response:
 @access(Rule.PUBLIC)
 def logout() -> Response:
     """End our session for real, then the provider's if it offers an end-session endpoint."""
-    was_signed_in = current_account() is not None
+    account = current_account()
+    was_signed_in = account is not None
+    if account is not None and is_staff(account) and account.staff is not None:
+        # An agent who signs out stops acting for anyone: the household is
+        # free for another counter at once, not when the session times out.
+        counter.end_sessions_of(db.session, current_staff_actor("counter"))
     session.destroy()  # type: ignore[attr-defined]
     from flask import g
 

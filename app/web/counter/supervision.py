@@ -53,7 +53,10 @@ def supervision_session(session_id: int) -> tuple[str, int] | Response:
     except NotFound:
         abort(404)
     except DomainError as error:
-        item = counter_supervision.session_to_check(db.session, session_id)
+        try:
+            item = counter_supervision.session_to_check(db.session, session_id)
+        except NotFound:
+            abort(404)
         if error.code == "invalid":
             apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
             return _page(item, form, page_has_errors=True)
