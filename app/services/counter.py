@@ -202,10 +202,20 @@ def _refused(outcome: str) -> DomainError:
 def confirm_code(
     db: Session, agent: Actor, person_id: int, purpose: str, code: str, secret_key: str
 ) -> None:
-    """A code read out for ``purpose`` (deregistration on the citizen's behalf)."""
-    with transaction(db):
+    """A code read out for ``purpose`` (deregistration on the citizen's behalf).
+
+    A wrong try is committed here, to count towards the lock. A right one is
+    left in the open transaction, so that the code is spent only together
+    with the act it consents to: the caller's use case commits both, or its
+    failure rolls both back and the code still works.
+    """
+    try:
         outcome = _verify_code(db, agent, person_id, purpose, code, secret_key)
+    except BaseException:
+        db.rollback()
+        raise
     if outcome != "ok":
+        db.commit()
         raise _refused(outcome)
 
 

@@ -162,3 +162,25 @@ def test_an_agent_holds_one_session_at_a_time(db: Session, demo: None) -> None:
 def test_card_dates_as_typed_or_as_sent() -> None:
     assert counter.card_date("31/12/2030") == counter.card_date("2030-12-31") == date(2030, 12, 31)
     assert counter.card_date("31/02/2030") is None and counter.card_date("demain") is None
+
+
+def test_a_deregistration_code_is_spent_only_with_the_deregistration(
+    db: Session, demo: None
+) -> None:
+    agent = counter_agent(db)
+    person = youssef(db)
+    counter.send_code(db, agent, person.id, "session", SECRET)
+    held = counter.open_with_code(
+        db, agent, person.id, str(codes_sent(db)[-1].payload["code"]), SECRET, minutes=30
+    )
+    acting = Actor.agent_for(agent.account_id, agent.office, person.id, held.id)
+    counter.send_code(db, acting, person.id, "deregistration", SECRET)
+    code = str(codes_sent(db)[-1].payload["code"])
+    counter.confirm_code(db, acting, person.id, "deregistration", code, SECRET)
+    db.rollback()  # the deregistration failed after the code was checked
+    unused = select(ConsentCode).where(ConsentCode.purpose == "deregistration")
+    assert db.scalar(unused.where(ConsentCode.used_at.is_(None))) is not None
+    counter.confirm_code(db, acting, person.id, "deregistration", code, SECRET)
+    life.deregister(db, person.id, acting)
+    db.expire_all()
+    assert db.scalar(unused.where(ConsentCode.used_at.is_(None))) is None
