@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.domain import codes, geography
+from app.domain.declaration import MEMBER_ANSWERS
 
 MAX_MEMBERS = 30
 
@@ -180,16 +181,8 @@ def check_residence(raw: dict[str, Any]) -> Checked:
     return out
 
 
-MEMBER_FIELDS = (
-    "relation",
-    "marital_status",
-    "education",
-    "in_school",
-    "activity",
-    "occupation",
-    "disability",
-    "health_coverage",
-)
+# The answers a member's form asks: those a member entry stores.
+MEMBER_FIELDS = MEMBER_ANSWERS
 
 
 def asks_schooling(age: int) -> bool:

@@ -125,3 +125,17 @@ def set_preferred_language(db: Session, account_id: int, language: str) -> None:
         account = db.get(Account, account_id)
         if account is not None:
             account.preferred_locale = language
+
+
+def staff_of(db: Session, account_ids: set[int]) -> dict[int, StaffUser]:
+    """Staff members by account id: their names are shown beside their acts."""
+    if not account_ids:
+        return {}
+    rows = db.scalars(select(StaffUser).where(StaffUser.account_id.in_(account_ids)))
+    return {staff.account_id: staff for staff in rows}
+
+
+def staff_name(db: Session, account_id: int) -> str:
+    """A staff member's name as citizens read it on /privacy ("—" if unknown)."""
+    staff = staff_of(db, {account_id}).get(account_id)
+    return staff.display_name if staff else "—"

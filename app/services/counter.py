@@ -26,7 +26,7 @@ from app import clock
 from app.db import transaction
 from app.domain.errors import DomainError, NotFound
 from app.domain.validation import Problem
-from app.models import AssistedSession, ConsentCode, HouseholdStatus, Person, StaffUser
+from app.models import AssistedSession, ConsentCode, HouseholdStatus, Person
 from app.services import audit, rate_limits
 from app.services.actors import Actor
 from app.services.households import active_membership
@@ -86,11 +86,7 @@ def find_citizen(db: Session, agent: Actor, id_type: str, number: str) -> Citize
 
 def describe(db: Session, person: Person) -> Citizen:
     return Citizen(person, person.birth_date.year, _household_status(db, person),
-                   _phone_of(db, person) is not None)  # fmt: skip
-
-
-def _phone_of(db: Session, person: Person) -> str | None:
-    return phone_on_file(db, person)
+                   phone_on_file(db, person) is not None)  # fmt: skip
 
 
 # -- consent by one-time code ---------------------------------------------------------------
@@ -114,7 +110,7 @@ def _code_phone(db: Session, agent: Actor, person: Person, purpose: str) -> str 
     when the session opened: a number changed during the session, by the
     agent, must not receive the code that consents to deregistering."""
     if purpose == "session":
-        return _phone_of(db, person)
+        return phone_on_file(db, person)
     held = db.scalar(
         select(AssistedSession).where(
             AssistedSession.agent_account_id == agent.account_id,
@@ -265,7 +261,7 @@ def _open(
         consent=consent,
         identity_check=identity_check,
         needs_supervisor_review=consent == "identity_check",
-        phone_at_start=_phone_of(db, person),
+        phone_at_start=phone_on_file(db, person),
         started_at=now,
         expires_at=now + timedelta(minutes=minutes),
     )
@@ -403,10 +399,6 @@ def end_sessions_of(db: Session, agent: Actor) -> None:
             audit.record(db, agent, "assisted_session_ended", subject_type="assisted_session",
                          subject_id=held.id, on_behalf_of_person_id=held.person_id,
                          details={"why": "signed_out"})  # fmt: skip
-
-
-def staff_member(db: Session, account_id: int) -> StaffUser | None:
-    return db.scalar(select(StaffUser).where(StaffUser.account_id == account_id))
 
 
 def household_is_active(db: Session, person_id: int) -> bool:

@@ -22,8 +22,9 @@ from app import clock
 from app.db import transaction
 from app.domain.errors import DomainError, NotFound
 from app.domain.validation import Problem
-from app.models import AssistedSession, AuditEvent, Person, StaffUser
+from app.models import AssistedSession, AuditEvent, Person
 from app.services import audit
+from app.services.accounts import staff_name
 from app.services.actors import Actor
 
 OUTCOMES = ("confirmed", "problem")
@@ -58,12 +59,10 @@ def _acts(db: Session, session: AssistedSession) -> list[str]:
 
 
 def _describe(db: Session, session: AssistedSession) -> SessionToCheck:
-    agent = db.scalar(select(StaffUser).where(StaffUser.account_id == session.agent_account_id))
     citizen = db.get(Person, session.person_id)
     assert citizen is not None
-    return SessionToCheck(
-        session, agent.display_name if agent else "—", citizen, _acts(db, session)
-    )
+    agent = staff_name(db, session.agent_account_id)
+    return SessionToCheck(session, agent, citizen, _acts(db, session))
 
 
 def sessions_to_check(db: Session) -> list[SessionToCheck]:

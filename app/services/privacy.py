@@ -30,9 +30,9 @@ from app.models import (
     Person,
     ReviewRequest,
     Score,
-    StaffUser,
 )
 from app.services import audit
+from app.services.accounts import staff_name, staff_of
 from app.services.actors import Actor
 from app.services.households import active_membership
 
@@ -79,12 +79,7 @@ def access_log(db: Session, person_id: int) -> list[Access]:
             .limit(LOG_LIMIT)
         )
     )
-    staff = {
-        s.account_id: s
-        for s in db.scalars(
-            select(StaffUser).where(StaffUser.account_id.in_({e.actor_account_id for e in events}))
-        )
-    }
+    staff = staff_of(db, {e.actor_account_id for e in events if e.actor_account_id})
     entries = []
     for event in events:
         member = staff.get(event.actor_account_id or 0)
@@ -152,7 +147,7 @@ def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
             "household": _household_data(db, household) if household is not None else None,
             "assisted_sessions": [
                 {
-                    "agent": _staff_name(db, s.agent_account_id),
+                    "agent": staff_name(db, s.agent_account_id),
                     "office": s.office,
                     "consent": s.consent,
                     "started_at": s.started_at,
@@ -194,11 +189,6 @@ def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
         audit.record(db, actor, "personal_data_copied", subject_type="person", subject_id=person_id,
                      on_behalf_of_person_id=person_id)  # fmt: skip
         return data
-
-
-def _staff_name(db: Session, account_id: int) -> str:
-    staff = db.scalar(select(StaffUser).where(StaffUser.account_id == account_id))
-    return staff.display_name if staff else "—"
 
 
 def _household_data(db: Session, household: Household) -> dict[str, Any]:

@@ -43,6 +43,7 @@ from app.models import (
 )
 from app.models.reviews import OPEN_STATUSES, REVIEW_REASONS, ReviewDocument, ReviewRequest
 from app.services import audit, household_life
+from app.services.accounts import staff_of
 from app.services.actors import Actor
 from app.services.outbox import notify
 from app.services.score_overview import ScoreOverview, household_overview
@@ -383,14 +384,6 @@ def _staff_ids(review: ReviewRequest, versions: list[HouseholdVersion]) -> set[i
         *(v.made_by_account_id for v in versions),
     }
     return {i for i in ids if i is not None}
-
-
-def staff_of(db: Session, account_ids: set[int]) -> dict[int, StaffUser]:
-    """Staff members by account id: their names are shown beside their acts."""
-    if not account_ids:
-        return {}
-    rows = db.scalars(select(StaffUser).where(StaffUser.account_id.in_(account_ids)))
-    return {staff.account_id: staff for staff in rows}
 
 
 def _pending_differences(

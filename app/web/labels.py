@@ -426,6 +426,12 @@ SUPERVISION_OUTCOMES = {
 }
 
 
+def access_action(action: str) -> str:
+    """What staff did, for the citizen; an act without a label of its own is still shown."""
+    known = ACCESS_ACTIONS.get(action)
+    return str(known) if known is not None else str(_l("Acted on your file"))
+
+
 def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(name, name))
 
