@@ -16,8 +16,10 @@ from app.domain.declaration import age_on
 from app.domain.identifiers import format_certificate_number
 from app.web import labels
 from app.web.access import acting_for, current_account, init_access, is_staff
+from app.web.database_away import database_unavailable
 from app.web.errors import init_errors
 from app.web.forms import form_errors
+from app.web.input_boundary import current_url
 from app.web.messages import notice_text, refusal_text
 from app.web.security_headers import init_security_headers
 
@@ -36,7 +38,7 @@ def language_switch_url(language: str) -> str:
 def remember_language(response: Response) -> Response:
     """``?lang=`` sets the cookie, and becomes the signed-in person's preference."""
     chosen = i18n.requested_language()
-    if chosen is None:
+    if chosen is None or database_unavailable():
         return response
     if request.cookies.get(i18n.LANG_COOKIE) != chosen:
         from flask import current_app
@@ -112,6 +114,7 @@ def init_web(app: Flask) -> None:
         asks_occupation=validation.asks_occupation,
         asks_rent=validation.asks_rent,
         age_of=lambda born: age_on(date.fromisoformat(born), clock.today()),
+        current_url=current_url,
     )
     for blueprint in (public_bp, auth_bp, citizen_bp, counter_bp, backoffice_bp):
         app.register_blueprint(blueprint)

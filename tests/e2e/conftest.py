@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
+
+from tests.support.served import served
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
@@ -66,19 +65,6 @@ def browser() -> Iterator[Any]:
         )
         yield browser
         browser.close()
-
-
-@contextmanager
-def served(app: Flask) -> Iterator[str]:
-    """The app on a real HTTP server in a thread; yields its base URL."""
-    server = make_server("localhost", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://localhost:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import HouseholdVersion
-from tests.e2e.conftest import Phone, served
+from tests.e2e.conftest import Phone
+from tests.support.served import served
 
 
 @pytest.fixture(scope="module")

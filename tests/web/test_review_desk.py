@@ -23,6 +23,7 @@ from tests.support.household import declare
 from tests.support.login import login_as
 from tests.support.pages import CheckingClient, csrf_token_in, soup_of, text_of
 from tests.support.reviews import PDF, file_review
+from tests.support.routes import fill
 
 SPENDING = {"electricity_bill": "180", "water_bill": "70", "telecom": "100", "butane_bottles": "3"}
 # Slightly more spending: the score rises but stays under every threshold.
@@ -84,9 +85,7 @@ def backoffice_paths(app: Flask, number: str, document_id: int) -> list[tuple[st
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/backoffice"):
             continue
-        path = rule.rule
-        for name in rule.arguments:
-            path = path.replace(f"<{name}>", values[name]).replace(f"<int:{name}>", values[name])
+        path = fill(rule, values)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.append((method, path))
     return paths

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
 from app.domain.errors import DomainError
@@ -19,6 +19,7 @@ from app.web.access import (
     safe_next_url,
 )
 from app.web.auth import bp
+from app.web.input_boundary import accepts, answer, query, query_values
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "pending_login"
@@ -50,14 +51,16 @@ def landing_url() -> str:
 
 @bp.get("/login")
 @access(Rule.PUBLIC)
+@accepts(query=("next",))
 def login() -> str | Response:
     if current_account() is not None:
         return redirect(landing_url())
-    return render_template("auth/login.html", next=safe_next_url(request.args.get("next")))
+    return render_template("auth/login.html", next=safe_next_url(query("next")))
 
 
 @bp.post("/login")
 @access(Rule.PUBLIC)
+@accepts(form=("next",))
 def start_login() -> Response | tuple[str, int]:
     try:
         url, pending = identity_provider().begin(url_for("auth.callback", _external=True))
@@ -65,17 +68,18 @@ def start_login() -> Response | tuple[str, int]:
         log.exception("identity provider unreachable")
         return render_template("auth/provider_unavailable.html"), 503
     session[PENDING_KEY] = pending.to_dict()
-    session[NEXT_KEY] = safe_next_url(request.form.get("next"))
+    session[NEXT_KEY] = safe_next_url(answer("next"))
     return redirect(url)
 
 
 @bp.get("/auth/callback")
 @access(Rule.PUBLIC)
+@accepts(query=("code", "state", "error"))
 def callback() -> Response | tuple[str, int]:
     pending = PendingLogin.from_dict(session.pop(PENDING_KEY, None))
     next_url = safe_next_url(session.pop(NEXT_KEY, None))
     try:
-        identity = identity_provider().complete(request.args.to_dict(flat=True), pending)
+        identity = identity_provider().complete(query_values("code", "state", "error"), pending)
         account = sign_in(db.session, identity, _claim_names())
     except LoginRefused as refusal:
         log.warning("login refused: %s", refusal.reason)
