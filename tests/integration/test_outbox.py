@@ -62,6 +62,7 @@ class Recorder:
             self.sent.append(body)
 
 
+@pytest.mark.usefixtures("integrity_checked")
 def test_two_workers_send_each_message_exactly_once(app: Flask, demo: None, db: Session) -> None:
     queue(db, 120)
     gateway = Recorder(delay=0.002)
