@@ -4,11 +4,9 @@ other or twenty at once, shows what the first sending got."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-import requests
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,9 +15,9 @@ from app.models import Household, HouseholdVersion, ReviewDocument, ReviewReques
 from tests.support.household import change_form
 from tests.support.login import login_as
 from tests.support.pages import CheckingClient, soup_of, text_of
+from tests.support.parallel import post_at_once
 from tests.support.registration import fill_everything, submit
 from tests.support.reviews import PDF, review_form
-from tests.support.served import served
 
 SPENDING = {"electricity_bill": "310", "water_bill": "75", "telecom": "120", "butane_bottles": "3"}
 NOT_AS_GIVEN = "ne nous est pas revenu tel qu'il a été donné"
@@ -130,45 +128,14 @@ def test_the_same_form_sent_again_shows_the_first_result(
     assert "Votre changement est enregistré" in text_of(client.get(again.headers["Location"]))
 
 
-def in_parallel(count: int, send: Any) -> list[requests.Response]:
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = send()
-        except Exception as error:  # reported by the assertions
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return results
-
-
 @pytest.mark.usefixtures("integrity_checked")
 def test_twenty_parallel_sendings_of_one_change_form_all_get_its_result(
     app: Flask, client: CheckingClient, demo: None, db: Session
 ) -> None:
     login_as(client, "youssef")
     hidden = change_form(client, "spending")
-    cookie = client.get_cookie("rsu_session")
-    assert cookie is not None
-    with served(app) as base:
-
-        def send() -> requests.Response:
-            return requests.post(
-                f"{base}/household/changes/spending",
-                data={**hidden, **SPENDING, "continue": "1"},
-                cookies={"rsu_session": cookie.value},
-                allow_redirects=False,
-                timeout=120,
-            )
-
-        results = in_parallel(20, send)
+    results = post_at_once(app, client, "/household/changes/spending", 20,
+                           data={**hidden, **SPENDING, "continue": "1"})  # fmt: skip
     statuses = [getattr(r, "status_code", r) for r in results]
     assert statuses == [302] * 20, statuses
     assert {r.headers["Location"] for r in results} == {"/household/versions/2"}
@@ -181,21 +148,11 @@ def test_twenty_parallel_sendings_of_one_review_request_file_one(
 ) -> None:
     login_as(client, "youssef")
     hidden = review_form(client)
-    cookie = client.get_cookie("rsu_session")
-    assert cookie is not None
-    with served(app) as base:
-
-        def send() -> requests.Response:
-            return requests.post(
-                f"{base}/reviews/new",
-                data={**hidden, "reason": "declaration_error", "explanation": "Le loyer est faux."},
-                files={"documents": ("a.pdf", PDF, "application/pdf")},
-                cookies={"rsu_session": cookie.value},
-                allow_redirects=False,
-                timeout=120,
-            )
-
-        results = in_parallel(20, send)
+    results = post_at_once(
+        app, client, "/reviews/new", 20,
+        data={**hidden, "reason": "declaration_error", "explanation": "Le loyer est faux."},
+        files={"documents": ("a.pdf", PDF, "application/pdf")},
+    )  # fmt: skip
     statuses = [getattr(r, "status_code", r) for r in results]
     assert statuses == [302] * 20, statuses
     assert len({r.headers["Location"] for r in results}) == 1
