@@ -62,13 +62,14 @@ def login() -> str | Response:
 @access(Rule.PUBLIC)
 @accepts(form=("next",))
 def start_login() -> Response | tuple[str, int]:
+    next_url = safe_next_url(answer("next"))
     try:
         url, pending = identity_provider().begin(url_for("auth.callback", _external=True))
     except Exception:
         log.exception("identity provider unreachable")
         return render_template("auth/provider_unavailable.html"), 503
     session[PENDING_KEY] = pending.to_dict()
-    session[NEXT_KEY] = safe_next_url(answer("next"))
+    session[NEXT_KEY] = next_url
     return redirect(url)
 
 
