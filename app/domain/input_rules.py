@@ -34,7 +34,6 @@ EXPLANATION_MAX = 2000  # a review request: why the score is wrong
 DECISION_REASON_MAX = 2000  # a reviewer's written reason
 SUPERVISION_COMMENT_MAX = 1000
 IDENTITY_CHECK_NOTE_MAX = 500
-PERSON_NAME_MAX = 100
 
 # PostgreSQL's INTEGER: a number from a URL or a hidden field beyond it names nothing.
 DATABASE_INT_MAX = 2**31 - 1

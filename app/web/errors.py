@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from app.domain.errors import DomainError
-from app.web.messages import refusal_text
+from app.web.messages import REFUSALS, refusal_text
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +91,9 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _refused(error: DomainError) -> tuple[str, int]:
         status = REFUSAL_STATUS.get(error.code, 409)
-        title, _explanation = ERROR_TEXTS.get(status, ERROR_TEXTS[400])
-        return render_error(status, (title, refusal_text(error.code)))
+        title, explanation = ERROR_TEXTS.get(status, ERROR_TEXTS[400])
+        said = refusal_text(error.code) if error.code in REFUSALS else explanation
+        return render_error(status, (title, said))
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[str, int] | Response:

@@ -400,11 +400,11 @@ def register_check() -> str | tuple[str, int] | Response:
     form = DeclarationForm()
     if request.method == "POST":
         try:
-            answers("submission_key", "honour", "consent")
+            sent = answers("submission_key", "honour", "consent")
             service.submit_registration(
                 db.session,
                 signed_in_person_id(),
-                answers("submission_key").get("submission_key", ""),
+                sent.get("submission_key", ""),
                 honour=ticked("honour"),
                 consent=ticked("consent"),
                 actor=current_actor(),
