@@ -1,5 +1,6 @@
 """Shared fixtures: a migrated PostgreSQL database, the app, the development
-identity provider running in-process, and a page-checking test client.
+identity provider running in-process, a certified OpenID provider run by
+node, and a page-checking test client.
 
 The database is TEST_DATABASE_URL, or the local server's ``rsu_test``
 (``scripts/ensure_test_database.py`` creates it). Every test that touches the
@@ -24,9 +25,13 @@ from app import create_app
 from app.cli.database import alembic_config
 from app.db import Base
 from app.demo_people import LOGINS, id_token_claims
+from tests.support.certified_provider import CertifiedProvider, running_certified_provider
 from tests.support.pages import CheckingClient
 
 DEFAULT_TEST_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/rsu_test"
+# The portal's public address in tests (the redirect URI's base), whatever the
+# environment says. Browser tests use their live server's address instead.
+TEST_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 
 
 def test_database_url() -> str:
@@ -63,6 +68,14 @@ def oidc_provider() -> Iterator[str]:
         yield f"http://localhost:{server.server_port}"
 
 
+@pytest.fixture(scope="session")
+def certified_provider() -> Iterator[CertifiedProvider]:
+    """A certified OpenID provider (panva's oidc-provider, run by node) that
+    releases profile claims only at userinfo; see tests/support/certified_provider.py."""
+    with running_certified_provider(TEST_PUBLIC_BASE_URL) as provider:
+        yield provider
+
+
 @functools.cache
 def signing_pair() -> tuple[str, str]:
     """A key pair for signing certificates in tests, made once per run."""
@@ -84,6 +97,7 @@ def make_test_app(database_url: str, issuer: str, **overrides: object) -> Flask:
         "UPLOAD_DIR": tempfile.mkdtemp(prefix="rsu-test-uploads-"),
         "SIGNING_KEY_FILE": key,
         "SIGNING_CERT_FILE": cert,
+        "PUBLIC_BASE_URL": TEST_PUBLIC_BASE_URL,
         **overrides,
     }
     app = create_app(config)

@@ -1,6 +1,6 @@
 """SQLAlchemy tables. Importing this package registers every table on ``Base.metadata``."""
 
-from app.models.accounts import Account, StaffRole, StaffUser, WebSession
+from app.models.accounts import Account, SpentLoginState, StaffRole, StaffUser, WebSession
 from app.models.audit import AuditEvent
 from app.models.certificates import Certificate
 from app.models.counter import AssistedSession, ConsentCode
@@ -46,6 +46,7 @@ __all__ = [
     "ReviewRequest",
     "Score",
     "ScoringModelRecord",
+    "SpentLoginState",
     "StaffRole",
     "StaffUser",
     "WebSession",

@@ -2,31 +2,44 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import hashlib
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
 from app.db import transaction
 from app.domain.errors import DomainError
+from app.domain.identity_claims import ClaimNames
+from app.domain.validation import normalize_phone
 from app.integrations.identity import VerifiedIdentity
 from app.integrations.population_register import population_register
-from app.models import Account, Person, StaffRole, StaffUser
+from app.models import Account, Person, SpentLoginState, StaffRole, StaffUser
 from app.services import audit
 from app.services.actors import Actor
 
+# Longer than any login may stay pending (app/web/auth/pending_logins.py):
+# after that, its state can no longer be presented, spent or not.
+SPENT_STATES_KEPT = timedelta(hours=1)
 
-@dataclass(frozen=True)
-class ClaimNames:
-    """Which ID-token claims carry what. Providers name them differently."""
 
-    idcs: str = "idcs"
-    cnie: str = "cnie"
-    roles: str = "roles"
-    office: str = "office"
+def _spend_login_state(db: Session, state: str) -> None:
+    """A provider's answer signs in once (see ``SpentLoginState``).
+
+    The primary key decides between two copies of one answer racing: the
+    second waits for the first's commit, then fails here, before it writes
+    anything.
+    """
+    now = clock.now()
+    db.execute(delete(SpentLoginState).where(SpentLoginState.spent_at < now - SPENT_STATES_KEPT))
+    db.add(SpentLoginState(state_hash=hashlib.sha256(state.encode()).hexdigest(), spent_at=now))
+    try:
+        db.flush()
+    except IntegrityError as error:
+        raise DomainError("login_already_used") from error
 
 
 def staff_roles_in(claims: dict[str, Any], claim: str) -> list[str]:
@@ -48,7 +61,8 @@ def _person_outside_rnp(db: Session, claims: dict[str, Any], cnie: str) -> Perso
     """The person a CNIE login describes, when the RNP does not know them yet.
 
     They may not declare a household, but they get an account and a guide to
-    the RNP. Their row is refreshed from the claims at each login.
+    the RNP. Their row is refreshed from the claims at each login (names,
+    birth date, sex, phone: see app/domain/identity_claims.py).
     """
     birth_date = _birth_date(claims)
     if birth_date is None:
@@ -63,6 +77,9 @@ def _person_outside_rnp(db: Session, claims: dict[str, Any], cnie: str) -> Perso
     person.last_name_ar = str(claims.get("family_name#ar") or person.last_name_latin)
     person.birth_date = birth_date
     person.sex = "F" if claims.get("gender") == "female" else "M"
+    # With no RNP record behind them, the provider's number is the only one
+    # the portal has to reach them (codes, notices).
+    person.phone = normalize_phone(str(claims.get("phone_number") or ""))
     return person
 
 
@@ -70,11 +87,14 @@ def sign_in(db: Session, identity: VerifiedIdentity, names: ClaimNames) -> Accou
     """Record a verified login. The account key is (issuer, subject).
 
     Staff are recognised by the roles claim; citizens are linked to the RNP
-    by the IDCS claim, or else the CNIE claim. One transaction, audited.
+    by the IDCS claim, or else the CNIE claim. One transaction, audited, in
+    which the login's state is spent: one answer from the provider signs in
+    once.
     """
     claims = identity.claims
     now = clock.now()
     with transaction(db):
+        _spend_login_state(db, identity.state)
         account = db.scalar(
             select(Account).where(
                 Account.issuer == identity.issuer, Account.subject == identity.subject

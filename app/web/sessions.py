@@ -151,13 +151,18 @@ class DatabaseSessionInterface(SessionInterface):
             "last_seen_at": now,
         }
         id_hash = _hash(session.token)
-        updated = 0
         if session.row_exists:
             result = db.execute(
                 update(WebSession).where(WebSession.id_hash == id_hash).values(**values)
             )
-            updated = int(result.rowcount or 0)  # type: ignore[attr-defined]
-        if not updated:
+            if not result.rowcount:  # type: ignore[attr-defined]
+                # Deleted while this request ran (a logout, or a login in a
+                # parallel request that replaced it): it stays dead. Only a
+                # session created by this request is ever inserted.
+                db.commit()
+                response.delete_cookie(name, domain=domain, path=path)
+                return
+        else:
             db.execute(insert(WebSession).values(id_hash=id_hash, created_at=now, **values))
         db.commit()
 

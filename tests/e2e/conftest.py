@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -69,21 +69,30 @@ def browser() -> Iterator[Any]:
 
 
 @contextmanager
-def served(app: Flask) -> Iterator[str]:
-    """The app on a real HTTP server in a thread; yields its base URL."""
-    server = make_server("localhost", 0, app, threaded=True)
+def served(make_app: Callable[[str], Flask]) -> Iterator[str]:
+    """A portal on a real HTTP server in a thread; yields its base URL.
+
+    The portal is made once the port is known, from that URL: it is the
+    portal's public address (PUBLIC_BASE_URL), where the identity provider
+    sends the browser back.
+    """
+    server = make_server("localhost", 0, Flask("placeholder"), threaded=True)
+    url = f"http://localhost:{server.server_port}"
+    server.app = make_app(url)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://localhost:{server.server_port}"
+        yield url
     finally:
         server.shutdown()
         thread.join(5)
 
 
 @pytest.fixture(scope="session")
-def live_server(app: Flask) -> Iterator[str]:
-    with served(app) as url:
+def live_server(migrated: None, database_url: str, oidc_provider: str) -> Iterator[str]:
+    from tests.conftest import make_test_app
+
+    with served(lambda url: make_test_app(database_url, oidc_provider, PUBLIC_BASE_URL=url)) as url:
         yield url
 
 

@@ -22,8 +22,11 @@ def development_server(database_url: str, oidc_provider: str, app: Flask) -> Ite
     development outbox page exists. Same database as the other tests."""
     from tests.conftest import make_test_app
 
-    development = make_test_app(database_url, oidc_provider, RSU_ENV="development", TESTING=True)
-    with served(development) as url:
+    with served(
+        lambda url: make_test_app(
+            database_url, oidc_provider, RSU_ENV="development", TESTING=True, PUBLIC_BASE_URL=url
+        )
+    ) as url:
         yield url
 
 
