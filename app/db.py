@@ -44,6 +44,9 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     # orjson parses and writes JSON several times faster than the standard
     # library: rescoring the country reads a million declarations.
     kwargs.setdefault("json_serializer", _json_dumps)
+    # A failed statement's error quotes its parameters (IDCS, CNIE, phone
+    # numbers, answers) unless told not to; errors reach the logs.
+    kwargs.setdefault("hide_parameters", True)
     kwargs.setdefault("json_deserializer", orjson.loads)
     if str(url).startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
