@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.db import transaction
 from app.domain.errors import DomainError
+from app.domain.validation import Problem
 from app.integrations.identity import VerifiedIdentity
 from app.integrations.population_register import population_register
 from app.models import Account, Person, StaffRole, StaffUser
@@ -119,12 +120,24 @@ def sign_in(db: Session, identity: VerifiedIdentity, names: ClaimNames) -> Accou
     return account
 
 
-def set_preferred_language(db: Session, account_id: int, language: str) -> None:
-    """Remember the language a person chose; messages to them use it."""
+MESSAGE_LANGUAGES = ("ar", "fr")
+
+
+def set_message_language(db: Session, actor: Actor, language: str) -> None:
+    """The language of the person's SMS and emails, as they chose it on /me.
+
+    Only this explicit choice changes it: switching the page language (a GET
+    with ``?lang=``) changes the browser's cookie, never what is stored.
+    """
+    if language not in MESSAGE_LANGUAGES:
+        raise DomainError("invalid", problems={"language": Problem("choose")})
     with transaction(db):
-        account = db.get(Account, account_id)
-        if account is not None:
-            account.preferred_locale = language
+        account = db.get(Account, actor.account_id)
+        if account is None or account.preferred_locale == language:
+            return
+        account.preferred_locale = language
+        audit.record(db, actor, "message_language_chosen", subject_type="account",
+                     subject_id=account.id, details={"language": language})  # fmt: skip
 
 
 def staff_of(db: Session, account_ids: set[int]) -> dict[int, StaffUser]:

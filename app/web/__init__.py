@@ -34,11 +34,13 @@ def language_switch_url(language: str) -> str:
 
 
 def remember_language(response: Response) -> Response:
-    """``?lang=`` sets the cookie, and becomes the signed-in person's preference."""
+    """``?lang=`` sets the cookie: the page language of this browser, nothing more.
+
+    A GET must not change what is stored about a person, so the language of
+    their SMS and emails changes only through the form on /me.
+    """
     chosen = i18n.requested_language()
-    if chosen is None:
-        return response
-    if request.cookies.get(i18n.LANG_COOKIE) != chosen:
+    if chosen is not None and request.cookies.get(i18n.LANG_COOKIE) != chosen:
         from flask import current_app
 
         response.set_cookie(
@@ -49,12 +51,6 @@ def remember_language(response: Response) -> Response:
             secure=current_app.config["SESSION_COOKIE_SECURE"],
             httponly=True,
         )
-    account = current_account()
-    if account is not None and account.preferred_locale != chosen:
-        from app.extensions import db
-        from app.services.accounts import set_preferred_language
-
-        set_preferred_language(db.session, account.id, chosen)
     return response
 
 

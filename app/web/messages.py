@@ -148,6 +148,7 @@ REFUSALS = {
 # the next page may be in the other language.
 NOTICES = {
     "change_recorded": _l("Your change is recorded."),
+    "message_language_saved": _l("Saved: our SMS and emails to you will be in this language."),
     "data_confirmed": _l("Thank you: your household's data is confirmed for another year."),
     "review_filed": _l("Your review request is received."),
     "review_taken": _l("The request is assigned to you."),
