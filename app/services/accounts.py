@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.db import transaction
 from app.domain.errors import DomainError
+from app.domain.offices import offices_by_code
 from app.domain.validation import Problem
 from app.integrations.identity import VerifiedIdentity
 from app.integrations.population_register import population_register
@@ -36,6 +37,19 @@ def staff_roles_in(claims: dict[str, Any], claim: str) -> list[str]:
     values = raw.split() if isinstance(raw, str) else list(raw)
     known = {role.value for role in StaffRole}
     return sorted({str(v) for v in values} & known)
+
+
+def office_claimed(claims: dict[str, Any], claim: str, roles: list[str]) -> str | None:
+    """The staff member's office code (app/data/offices.json). Counter staff
+    must carry a known one: their acts are recorded with it, and supervisors
+    see sessions by the province it lies in."""
+    code = str(claims.get(claim) or "")
+    if code in offices_by_code():
+        return code
+    counter_roles = {StaffRole.COUNTER_AGENT.value, StaffRole.COUNTER_SUPERVISOR.value}
+    if counter_roles & set(roles):
+        raise DomainError("unknown_office")
+    return None
 
 
 def _birth_date(claims: dict[str, Any]) -> date | None:
@@ -92,7 +106,7 @@ def sign_in(db: Session, identity: VerifiedIdentity, names: ClaimNames) -> Accou
         if roles:
             staff = account.staff or StaffUser(account=account)
             staff.display_name = str(claims.get("name") or identity.subject)
-            staff.office = str(claims[names.office]) if claims.get(names.office) else None
+            staff.office = office_claimed(claims, names.office, roles)
             staff.roles = roles
             staff.active = True
             db.add(staff)

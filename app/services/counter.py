@@ -44,6 +44,7 @@ IDENTITY_CHECKS_PER_DAY = 10  # per agent: a desk opening many files without cod
 CODE_CHECK_LOCK = 7_290_002
 PURPOSES = ("session", "deregistration")
 IDENTITY_CHECK_REASONS = ("no_phone", "phone_lost", "phone_changed", "other")
+CNIE_VALIDITY_YEARS = 10
 
 
 # -- finding the citizen ---------------------------------------------------------------------
@@ -310,6 +311,16 @@ def card_date(typed: str) -> date | None:
         return None
 
 
+def latest_card_expiry(today: date) -> date:
+    """The furthest expiry a genuine CNIE can show today: it is valid 10 years.
+
+    A date beyond it (31/12/2099) was made up, not read off a card."""
+    try:
+        return today.replace(year=today.year + CNIE_VALIDITY_YEARS)
+    except ValueError:  # 29 February, ten years on, is 28 February
+        return today.replace(year=today.year + CNIE_VALIDITY_YEARS, day=28)
+
+
 def check_identity(person: Person, check: IdentityCheck, today: date) -> dict[str, Problem]:
     """Problems with a recorded identity check, by field (empty: accepted)."""
     problems: dict[str, Problem] = {}
@@ -320,6 +331,8 @@ def check_identity(person: Person, check: IdentityCheck, today: date) -> dict[st
         problems["expires_on"] = Problem("card_date_format")
     elif expires_on < today:
         problems["expires_on"] = Problem("cnie_expired")
+    elif expires_on > latest_card_expiry(today):
+        problems["expires_on"] = Problem("cnie_expiry_too_far")
     if check.reason not in IDENTITY_CHECK_REASONS:
         problems["reason"] = Problem("choose")
     elif check.reason == "other" and not check.note.strip():

@@ -14,6 +14,7 @@ from app import clock, i18n
 from app.domain import validation
 from app.domain.declaration import age_on
 from app.domain.identifiers import format_certificate_number
+from app.domain.offices import office_name
 from app.web import labels
 from app.web.access import acting_for, current_account, init_access, is_staff
 from app.web.errors import init_errors
@@ -52,6 +53,11 @@ def remember_language(response: Response) -> Response:
             httponly=True,
         )
     return response
+
+
+def office(code: str | None) -> str:
+    """An office's name in the page's language (Arabic pages, Arabic names)."""
+    return office_name(code, i18n.current_language())
 
 
 def ltr(value: object) -> Markup:
@@ -97,6 +103,7 @@ def init_web(app: Flask) -> None:
         file_size=i18n.format_file_size,
         certificate_number=format_certificate_number,
         ltr=ltr,
+        office=office,
     )
     app.jinja_env.globals.update(
         form_errors=form_errors,

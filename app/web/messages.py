@@ -66,6 +66,9 @@ PROBLEMS = {
     "enter_code": _l("Enter the 6-digit code the citizen reads out"),
     "cnie_mismatch": _l("This is not the CNIE number on file for this citizen. Check the card."),
     "cnie_expired": _l("This card has expired: an expired card cannot prove identity"),
+    "cnie_expiry_too_far": _l(
+        "A CNIE is valid for 10 years at most: check the expiry date printed on the card"
+    ),
     "card_date_format": _l("Enter the expiry date as printed on the card, like 31/12/2030"),
     "enter_reason": _l("Say why, in a few words"),
     "describe_problem": _l("Describe the problem you found"),

@@ -9,6 +9,11 @@ Create Date: 2026-12-06
    upsert) replaces ``rate_limit_hits`` (one row per hit, counted before being
    written, which parallel requests got past). Hits in flight are not carried
    over: at worst a limit starts afresh once, at the upgrade.
+2. Offices are reference data (``app/data/offices.json``): ``staff_users.office``
+   and ``assisted_sessions.office`` now hold an office code. The names the
+   demo logins used to send are turned into their codes; any other text is
+   left as it was (shown as typed, and outside every supervisor's province).
+   Audit rows keep the name they were written with: they are append-only.
 """
 
 from collections.abc import Sequence
@@ -53,9 +58,27 @@ def _counters_down() -> None:
     op.drop_table("rate_limit_counters")
 
 
+# The office names staff logins carried before offices had codes.
+OFFICE_CODES = {
+    "Annexe administrative Hay Hassani, Casablanca": "hay-hassani-annex",
+    "Caïdat de Sidi Moumen, Casablanca": "sidi-moumen-caidat",
+    "Préfecture d'arrondissements de Hay Hassani, Casablanca": "hay-hassani-prefecture",
+    "ANR, direction du RSU, Rabat": "anr-rsu-rabat",
+}
+
+
+def _offices(renames: dict[str, str]) -> None:
+    for table in ("staff_users", "assisted_sessions"):
+        office = sa.table(table, sa.column("office", sa.String))
+        for old, new in renames.items():
+            op.execute(office.update().where(office.c.office == old).values(office=new))
+
+
 def upgrade() -> None:
     _counters_up()
+    _offices(OFFICE_CODES)
 
 
 def downgrade() -> None:
+    _offices({code: name for name, code in OFFICE_CODES.items()})
     _counters_down()
