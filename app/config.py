@@ -22,6 +22,7 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105
 DEVELOPMENT_OIDC_ISSUER = "http://127.0.0.1:8001"
+DEVELOPMENT_AUDIT_CHAIN_KEY = "development-only-audit-chain-key"
 
 
 class ConfigError(RuntimeError):
@@ -42,6 +43,13 @@ SETTINGS: tuple[Setting, ...] = (
         "SECRET_KEY",
         None,
         "Signs the session cookie and CSRF tokens. Development uses a fixed key.",
+        required_in_production=True,
+    ),
+    Setting(
+        "AUDIT_CHAIN_KEY",
+        None,
+        "Keys the audit trail's hash chain (HMAC). Kept outside the database, so that "
+        "whoever can write to it cannot rewrite rows unseen. Development uses a fixed key.",
         required_in_production=True,
     ),
     Setting(
@@ -206,6 +214,9 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     secret_key = get("SECRET_KEY")
     if secret_key is None and not production:
         secret_key = DEVELOPMENT_SECRET_KEY
+    audit_chain_key = get("AUDIT_CHAIN_KEY")
+    if audit_chain_key is None and not production:
+        audit_chain_key = DEVELOPMENT_AUDIT_CHAIN_KEY
     client_secret = env.get("OIDC_CLIENT_SECRET") or (
         None if production else _BY_NAME["OIDC_CLIENT_SECRET"].default
     )
@@ -215,6 +226,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "DEBUG": False,
         "TESTING": rsu_env == "test",
         "SECRET_KEY": secret_key,
+        "AUDIT_CHAIN_KEY": audit_chain_key,
         "DATABASE_URL": _sqlite_url_under_root(database_url) if database_url else None,
         "OIDC_ISSUER": (get("OIDC_ISSUER") or "").rstrip("/") or None,
         "OIDC_CLIENT_ID": get("OIDC_CLIENT_ID"),
@@ -299,6 +311,8 @@ def validate(settings: Mapping[str, Any]) -> None:
         missing.append("OIDC_CLIENT_SECRET")
     if settings.get("SECRET_KEY") == DEVELOPMENT_SECRET_KEY and "SECRET_KEY" not in missing:
         missing.append("SECRET_KEY (the development key is not a secret)")
+    if settings.get("AUDIT_CHAIN_KEY") == DEVELOPMENT_AUDIT_CHAIN_KEY:
+        missing.append("AUDIT_CHAIN_KEY (the development key is not a secret)")
     if missing:
         raise ConfigError(
             "Refusing to start in production: missing setting(s) " + ", ".join(missing)

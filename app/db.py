@@ -71,7 +71,10 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
-        app.extensions["rsu_db"] = sessionmaker(bind=engine, expire_on_commit=False)
+        # The audit chain's key travels with every session, for the services
+        # that write or check the trail (``services.audit``).
+        info = {"audit_chain_key": app.config["AUDIT_CHAIN_KEY"].encode()}
+        app.extensions["rsu_db"] = sessionmaker(bind=engine, expire_on_commit=False, info=info)
 
         @app.teardown_appcontext
         def _close_session(_exc: BaseException | None) -> None:

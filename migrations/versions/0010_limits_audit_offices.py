@@ -14,12 +14,22 @@ Create Date: 2026-12-06
    demo logins used to send are turned into their codes; any other text is
    left as it was (shown as typed, and outside every supervisor's province).
    Audit rows keep the name they were written with: they are append-only.
+3. The audit trail refuses TRUNCATE (a trigger, on PostgreSQL), and its chain
+   is keyed: each row's hash becomes an HMAC with ``AUDIT_CHAIN_KEY``. The
+   rows already there are chained again, in order, with that key: run this
+   migration with the same AUDIT_CHAIN_KEY as the portal. Undoing it chains
+   them again without a key, as 0007 did.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
+
+from app.config import settings_from_env
+from app.domain.audit_chain import GENESIS, row_hash, unkeyed_row_hash
 
 revision: str = "0010_limits_audit_offices"
 down_revision: str | None = "0008_counter_supervision"
@@ -27,6 +37,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TIMESTAMP = sa.DateTime(timezone=True)
+JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 def _counters_up() -> None:
@@ -74,11 +85,71 @@ def _offices(renames: dict[str, str]) -> None:
             op.execute(office.update().where(office.c.office == old).values(office=new))
 
 
+NO_TRUNCATE = """
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+"""
+EVENT_COLUMNS = ("id", "seq", "actor_kind", "actor_account_id", "on_behalf_of_person_id",
+                 "channel", "action", "subject_type", "subject_id")  # fmt: skip
+
+
+def _rechain(digest: Callable[..., str]) -> None:
+    """Every row's hash again, in seq order, with ``digest``. The append-only
+    trigger is off meanwhile: this is the one sanctioned rewrite."""
+    connection = op.get_bind()
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        op.execute("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
+    events = sa.table(
+        "audit_events",
+        *(sa.column(name) for name in EVENT_COLUMNS),
+        sa.column("occurred_at", TIMESTAMP),
+        sa.column("details", JSON),
+        sa.column("previous_hash"),
+        sa.column("row_hash"),
+    )
+    previous, after = GENESIS, 0
+    while True:
+        rows = connection.execute(
+            sa.select(events).where(events.c.seq > after).order_by(events.c.seq).limit(5000)
+        ).mappings().all()  # fmt: skip
+        if not rows:
+            break
+        for row in rows:
+            fields: dict[str, Any] = {name: row[name] for name in EVENT_COLUMNS if name != "id"}
+            fields.update(occurred_at=row["occurred_at"], details=row["details"],
+                          previous_hash=previous)  # fmt: skip
+            hashed = digest(**fields)
+            connection.execute(
+                events.update()
+                .where(events.c.id == row["id"])
+                .values(previous_hash=previous, row_hash=hashed)
+            )
+            previous = hashed
+        after = rows[-1]["seq"]
+    if postgres:
+        op.execute("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only")
+
+
+def _chain_key() -> bytes:
+    key = settings_from_env()["AUDIT_CHAIN_KEY"]
+    if not key:
+        raise RuntimeError("AUDIT_CHAIN_KEY is required: the audit chain is keyed with it")
+    return str(key).encode()
+
+
 def upgrade() -> None:
     _counters_up()
     _offices(OFFICE_CODES)
+    key = _chain_key()
+    _rechain(lambda **fields: row_hash(key, **fields))
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(NO_TRUNCATE)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER audit_events_no_truncate ON audit_events")
+    _rechain(unkeyed_row_hash)
     _offices({code: name for name, code in OFFICE_CODES.items()})
     _counters_down()
