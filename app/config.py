@@ -115,6 +115,12 @@ SETTINGS: tuple[Setting, ...] = (
         "instance/uploads",
         "Where supporting documents are stored, outside the web root.",
     ),
+    Setting(
+        "VIRUS_SCANNER",
+        "accept-everything-development",
+        "Scans supporting documents before they are stored. Only "
+        "`accept-everything-development` exists yet: it scans nothing.",
+    ),
     Setting("REVIEW_DUE_DAYS", "30", "A review request must be answered within this many days."),
     Setting(
         "SMS_BACKEND",
@@ -246,6 +252,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RETENTION_DAYS": int(get("RETENTION_DAYS") or 1825),
         "UPLOAD_DIR": str(_under_root(get("UPLOAD_DIR") or "instance/uploads")),
         "REVIEW_DUE_DAYS": int(get("REVIEW_DUE_DAYS") or 30),
+        "VIRUS_SCANNER": get("VIRUS_SCANNER"),
         "SMS_BACKEND": get("SMS_BACKEND"),
         "SMS_GATEWAY_URL": get("SMS_GATEWAY_URL"),
         "SMS_GATEWAY_TOKEN": get("SMS_GATEWAY_TOKEN"),
@@ -301,6 +308,8 @@ def validate(settings: Mapping[str, Any]) -> None:
         raise ConfigError("SMS_BACKEND=http needs SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN")
     if settings["EMAIL_BACKEND"] not in {"log", "smtp"}:
         raise ConfigError("EMAIL_BACKEND must be log or smtp")
+    if settings["VIRUS_SCANNER"] != "accept-everything-development":
+        raise ConfigError("VIRUS_SCANNER must be accept-everything-development (the only one yet)")
 
     if settings["RSU_ENV"] != "production":
         return

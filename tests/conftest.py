@@ -135,3 +135,11 @@ def demo(db: Session) -> None:
     from app.services.demo import seed_demo_people
 
     seed_demo_people(db)
+
+
+@pytest.fixture(scope="session")
+def png_bomb() -> bytes:
+    """Made once per run: compressing a gibibyte of zeros takes seconds."""
+    from tests.support.upload_attacks import png_bomb
+
+    return png_bomb()

@@ -62,6 +62,20 @@ PROBLEMS = {
         "JPEG or PNG."
     ),
     "too_many_files": _l("Choose at most %(max)s files."),
+    "pdf_active": _l(
+        "The file %(name)s contains content that could run on our computers (scripts, "
+        "automatic actions, attached files or web page code). Send a plain PDF: scan the "
+        "paper, or print the document to a new PDF."
+    ),
+    "pdf_encrypted": _l(
+        "The file %(name)s is protected by a password or encrypted. Send it without protection."
+    ),
+    "pdf_unreadable": _l("The file %(name)s cannot be read as a PDF. Choose another file."),
+    "image_too_large": _l(
+        "The image %(name)s has more than %(max)s million pixels. Send a smaller photo or scan."
+    ),
+    "image_unreadable": _l("The file %(name)s cannot be read as an image. Choose another file."),
+    "file_infected": _l("The file %(name)s was refused by the virus check."),
     "enter_id_number": _l("Enter the number shown on the card"),
     "enter_code": _l("Enter the 6-digit code the citizen reads out"),
     "cnie_mismatch": _l("This is not the CNIE number on file for this citizen. Check the card."),
