@@ -346,7 +346,7 @@ def test_the_development_outbox_does_not_exist_outside_development(
     assert client.get("/dev/outbox").status_code == 404  # tests run as RSU_ENV=test
     from tests.conftest import make_test_app
 
-    production_like = make_test_app(database_url, oidc_provider, RSU_ENV="production", SECRET_KEY="p" * 40,
+    production_like = make_test_app(database_url, oidc_provider, RSU_ENV="production", SECRET_KEY="p" * 40, AUDIT_CHAIN_KEY="a" * 40,
                                     SESSION_COOKIE_SECURE=False)  # fmt: skip
     assert production_like.test_client().get("/dev/outbox").status_code == 404
     development = make_test_app(database_url, oidc_provider, RSU_ENV="development").test_client()
