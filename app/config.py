@@ -23,6 +23,7 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105
 DEVELOPMENT_OIDC_ISSUER = "http://127.0.0.1:8001"
+DEVELOPMENT_AUDIT_CHAIN_KEY = "development-only-audit-chain-key"
 
 
 # The signatures a client assertion may carry: RSA (PKCS#1 v1.5 or PSS) and EC P-256.
@@ -47,6 +48,13 @@ SETTINGS: tuple[Setting, ...] = (
         "SECRET_KEY",
         None,
         "Signs the session cookie and CSRF tokens. Development uses a fixed key.",
+        required_in_production=True,
+    ),
+    Setting(
+        "AUDIT_CHAIN_KEY",
+        None,
+        "Keys the audit trail's hash chain (HMAC). Kept outside the database, so that "
+        "whoever can write to it cannot rewrite rows unseen. Development uses a fixed key.",
         required_in_production=True,
     ),
     Setting(
@@ -136,6 +144,12 @@ SETTINGS: tuple[Setting, ...] = (
         "UPLOAD_DIR",
         "instance/uploads",
         "Where supporting documents are stored, outside the web root.",
+    ),
+    Setting(
+        "VIRUS_SCANNER",
+        "accept-everything-development",
+        "Scans supporting documents before they are stored. Only "
+        "`accept-everything-development` exists yet: it scans nothing.",
     ),
     Setting("REVIEW_DUE_DAYS", "30", "A review request must be answered within this many days."),
     Setting(
@@ -243,6 +257,9 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     secret_key = get("SECRET_KEY")
     if secret_key is None and not production:
         secret_key = DEVELOPMENT_SECRET_KEY
+    audit_chain_key = get("AUDIT_CHAIN_KEY")
+    if audit_chain_key is None and not production:
+        audit_chain_key = DEVELOPMENT_AUDIT_CHAIN_KEY
     client_secret = env.get("OIDC_CLIENT_SECRET") or (
         None if production else _BY_NAME["OIDC_CLIENT_SECRET"].default
     )
@@ -252,6 +269,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "DEBUG": False,
         "TESTING": rsu_env == "test",
         "SECRET_KEY": secret_key,
+        "AUDIT_CHAIN_KEY": audit_chain_key,
         "DATABASE_URL": _sqlite_url_under_root(database_url) if database_url else None,
         "OIDC_ISSUER": (get("OIDC_ISSUER") or "").rstrip("/") or None,
         "OIDC_CLIENT_ID": get("OIDC_CLIENT_ID"),
@@ -274,6 +292,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RETENTION_DAYS": int(get("RETENTION_DAYS") or 1825),
         "UPLOAD_DIR": str(_under_root(get("UPLOAD_DIR") or "instance/uploads")),
         "REVIEW_DUE_DAYS": int(get("REVIEW_DUE_DAYS") or 30),
+        "VIRUS_SCANNER": get("VIRUS_SCANNER"),
         "SMS_BACKEND": get("SMS_BACKEND"),
         "SMS_GATEWAY_URL": get("SMS_GATEWAY_URL"),
         "SMS_GATEWAY_TOKEN": get("SMS_GATEWAY_TOKEN"),
@@ -342,6 +361,8 @@ def validate(settings: Mapping[str, Any]) -> None:
         raise ConfigError("SMS_BACKEND=http needs SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN")
     if settings["EMAIL_BACKEND"] not in {"log", "smtp"}:
         raise ConfigError("EMAIL_BACKEND must be log or smtp")
+    if settings["VIRUS_SCANNER"] != "accept-everything-development":
+        raise ConfigError("VIRUS_SCANNER must be accept-everything-development (the only one yet)")
 
     if settings["RSU_ENV"] != "production":
         return
@@ -352,6 +373,8 @@ def validate(settings: Mapping[str, Any]) -> None:
         missing.append("OIDC_CLIENT_SECRET")
     if settings.get("SECRET_KEY") == DEVELOPMENT_SECRET_KEY and "SECRET_KEY" not in missing:
         missing.append("SECRET_KEY (the development key is not a secret)")
+    if settings.get("AUDIT_CHAIN_KEY") == DEVELOPMENT_AUDIT_CHAIN_KEY:
+        missing.append("AUDIT_CHAIN_KEY (the development key is not a secret)")
     if missing:
         raise ConfigError(
             "Refusing to start in production: missing setting(s) " + ", ".join(missing)

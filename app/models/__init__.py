@@ -14,7 +14,8 @@ from app.models.households import (
 )
 from app.models.outbox import OutboxMessage
 from app.models.people import Person
-from app.models.registration import RateLimitHit, RegistrationDraft, RegistrationSubmission
+from app.models.rate_limits import RateLimitCounter
+from app.models.registration import RegistrationDraft, RegistrationSubmission
 from app.models.reviews import ReviewDocument, ReviewRequest
 from app.models.scoring import (
     RescoringChunk,
@@ -37,7 +38,7 @@ __all__ = [
     "Membership",
     "OutboxMessage",
     "Person",
-    "RateLimitHit",
+    "RateLimitCounter",
     "RegistrationDraft",
     "RegistrationSubmission",
     "RescoringChunk",

@@ -14,7 +14,8 @@ from app import clock
 from app.db import transaction
 from app.domain.errors import DomainError
 from app.domain.identity_claims import ClaimNames
-from app.domain.validation import normalize_phone
+from app.domain.offices import offices_by_code
+from app.domain.validation import Problem, normalize_phone
 from app.integrations.identity import VerifiedIdentity
 from app.integrations.population_register import population_register
 from app.models import Account, Person, SpentLoginState, StaffRole, StaffUser
@@ -48,6 +49,19 @@ def staff_roles_in(claims: dict[str, Any], claim: str) -> list[str]:
     values = raw.split() if isinstance(raw, str) else list(raw)
     known = {role.value for role in StaffRole}
     return sorted({str(v) for v in values} & known)
+
+
+def office_claimed(claims: dict[str, Any], claim: str, roles: list[str]) -> str | None:
+    """The staff member's office code (app/data/offices.json). Counter staff
+    must carry a known one: their acts are recorded with it, and supervisors
+    see sessions by the province it lies in."""
+    code = str(claims.get(claim) or "")
+    if code in offices_by_code():
+        return code
+    counter_roles = {StaffRole.COUNTER_AGENT.value, StaffRole.COUNTER_SUPERVISOR.value}
+    if counter_roles & set(roles):
+        raise DomainError("unknown_office")
+    return None
 
 
 def _birth_date(claims: dict[str, Any]) -> date | None:
@@ -111,7 +125,7 @@ def sign_in(db: Session, identity: VerifiedIdentity, names: ClaimNames) -> Accou
         if roles:
             staff = account.staff or StaffUser(account=account)
             staff.display_name = str(claims.get("name") or identity.subject)
-            staff.office = str(claims[names.office]) if claims.get(names.office) else None
+            staff.office = office_claimed(claims, names.office, roles)
             staff.roles = roles
             staff.active = True
             db.add(staff)
@@ -139,12 +153,24 @@ def sign_in(db: Session, identity: VerifiedIdentity, names: ClaimNames) -> Accou
     return account
 
 
-def set_preferred_language(db: Session, account_id: int, language: str) -> None:
-    """Remember the language a person chose; messages to them use it."""
+MESSAGE_LANGUAGES = ("ar", "fr")
+
+
+def set_message_language(db: Session, actor: Actor, language: str) -> None:
+    """The language of the person's SMS and emails, as they chose it on /me.
+
+    Only this explicit choice changes it: switching the page language (a GET
+    with ``?lang=``) changes the browser's cookie, never what is stored.
+    """
+    if language not in MESSAGE_LANGUAGES:
+        raise DomainError("invalid", problems={"language": Problem("choose")})
     with transaction(db):
-        account = db.get(Account, account_id)
-        if account is not None:
-            account.preferred_locale = language
+        account = db.get(Account, actor.account_id)
+        if account is None or account.preferred_locale == language:
+            return
+        account.preferred_locale = language
+        audit.record(db, actor, "message_language_chosen", subject_type="account",
+                     subject_id=account.id, details={"language": language})  # fmt: skip
 
 
 def staff_of(db: Session, account_ids: set[int]) -> dict[int, StaffUser]:

@@ -142,28 +142,33 @@ class DatabaseSessionInterface(SessionInterface):
                 response.delete_cookie(name, domain=domain, path=path)
             return
 
-        if session.token is None:
-            session.token = secrets.token_urlsafe(32)
         values = {
             "data": dict(session),
             "account_id": session.get("account_id"),
             "authenticated_at": session.authenticated_at,
             "last_seen_at": now,
         }
-        id_hash = _hash(session.token)
         if session.row_exists:
+            assert session.token is not None
             result = db.execute(
-                update(WebSession).where(WebSession.id_hash == id_hash).values(**values)
+                update(WebSession)
+                .where(WebSession.id_hash == _hash(session.token))
+                .values(**values)
             )
             if not result.rowcount:  # type: ignore[attr-defined]
-                # Deleted while this request ran (a logout, or a login in a
-                # parallel request that replaced it): it stays dead. Only a
-                # session created by this request is ever inserted.
+                # The row went while this request ran: a logout, a timeout or a
+                # purge ended the session. Only a session this request created
+                # may be inserted, so a slow request cannot bring it back.
                 db.commit()
                 response.delete_cookie(name, domain=domain, path=path)
                 return
         else:
-            db.execute(insert(WebSession).values(id_hash=id_hash, created_at=now, **values))
+            # New in this request: no cookie came in, or the one that did named
+            # no live session, or regenerate() gave it a fresh id at login.
+            session.token = secrets.token_urlsafe(32)
+            db.execute(
+                insert(WebSession).values(id_hash=_hash(session.token), created_at=now, **values)
+            )
         db.commit()
 
         response.set_cookie(

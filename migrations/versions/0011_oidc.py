@@ -2,7 +2,7 @@
 arrives twice at the same moment.
 
 Revision ID: 0011_oidc
-Revises: 0008_counter_supervision
+Revises: 0010_limits_audit_offices
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_oidc"
-down_revision: str | None = "0008_counter_supervision"
+down_revision: str | None = "0010_limits_audit_offices"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -103,7 +103,7 @@ def test_agent_salma_lands_on_the_counter_with_her_role_and_office(
     staff = db.scalar(select(StaffUser))
     assert staff is not None
     assert staff.roles == ["counter_agent"]
-    assert staff.office == "Annexe administrative Hay Hassani, Casablanca"
+    assert staff.office == "hay-hassani-annex"
     assert staff.display_name == "Salma Idrissi"
     assert browser.get("/counter").status_code == 200
 
