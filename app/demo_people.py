@@ -151,15 +151,14 @@ LOGINS = (
         roles=("counter_agent",),
         office="hay-hassani-annex",
     ),
-    # A second agent: two agents never serve the same household at once. His
-    # office is in another prefecture than latifa's, so she does not see his
-    # sessions (Sidi Moumen, like Hay Hassani, is in the Préfecture de
-    # Casablanca: regions.json has no smaller division to set them apart).
+    # A second agent: two agents never serve the same household at once. Sidi
+    # Moumen lies in the Préfecture d'arrondissements de Sidi Bernoussi, not
+    # in latifa's Hay Hassani, so she does not see his sessions.
     DemoLogin(
         "agent.youness",
         name="Youness Alaoui",
         roles=("counter_agent",),
-        office="mohammedia-pachalik",
+        office="sidi-moumen-caidat",
     ),
     # Checks the sessions agents opened on an identity check, without a code.
     DemoLogin(

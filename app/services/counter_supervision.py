@@ -2,9 +2,10 @@
 
 When a citizen has no phone, the agent opens the session on an identity
 check they record themselves: nobody else saw the card. Those sessions are
-flagged, and a counter supervisor of the same prefecture or province looks
-at each one afterwards — who, where,
-why, and what the agent did for the citizen — and records the outcome.
+flagged, and a counter supervisor of the same territory (préfecture
+d'arrondissements, prefecture or province) looks at each one afterwards —
+who, where, why, and what the agent did for the citizen — and records the
+outcome.
 
 The supervisor's look is itself an access to the citizen's data: it is
 audited on the citizen's behalf, so it shows on their /privacy page. The
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.db import transaction
 from app.domain.errors import DomainError, NotFound
-from app.domain.offices import offices_in_province_of
+from app.domain.offices import offices_overseen_from
 from app.domain.validation import Problem
 from app.models import AssistedSession, AuditEvent, Person
 from app.services import audit
@@ -68,8 +69,8 @@ def _describe(db: Session, session: AssistedSession) -> SessionToCheck:
 
 
 def _supervised_offices(supervisor: Actor) -> tuple[str, ...]:
-    """A supervisor oversees the counters of their own prefecture or province."""
-    return offices_in_province_of(supervisor.office)
+    """A supervisor oversees the counters of their own territory (see offices)."""
+    return offices_overseen_from(supervisor.office)
 
 
 def sessions_to_check(db: Session, supervisor: Actor) -> list[SessionToCheck]:

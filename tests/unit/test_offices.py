@@ -7,7 +7,7 @@ import pytest
 from app.demo_people import LOGINS
 from app.domain.errors import DomainError
 from app.domain.geography import provinces_by_code
-from app.domain.offices import office_name, offices_by_code, offices_in_province_of
+from app.domain.offices import office_name, offices_by_code, offices_overseen_from
 from app.services.accounts import office_claimed
 
 
@@ -22,10 +22,13 @@ def test_every_demo_staff_member_claims_a_known_office() -> None:
     assert staff and all(login.office in offices_by_code() for login in staff)
 
 
-def test_hay_hassani_and_mohammedia_are_different_prefectures() -> None:
-    casablanca = offices_in_province_of("hay-hassani-prefecture")
-    assert "hay-hassani-annex" in casablanca and "mohammedia-pachalik" not in casablanca
-    assert offices_in_province_of("unknown") == ()
+def test_a_supervisor_oversees_her_own_prefecture_of_arrondissements_only() -> None:
+    hay_hassani = offices_overseen_from("hay-hassani-prefecture")
+    assert "hay-hassani-annex" in hay_hassani
+    assert "sidi-moumen-caidat" not in hay_hassani  # Sidi Bernoussi, also in Casablanca
+    assert "mohammedia-pachalik" not in hay_hassani
+    assert offices_overseen_from("mohammedia-pachalik") == ("mohammedia-pachalik",)
+    assert offices_overseen_from("unknown") == ()
 
 
 def test_names_follow_the_language_and_old_free_text_shows_as_it_was() -> None:

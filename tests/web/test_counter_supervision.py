@@ -112,13 +112,14 @@ def test_unknown_or_unflagged_sessions_are_not_found(
 def test_a_supervisor_sees_only_the_sessions_of_her_own_prefecture(
     client: CheckingClient, demo: None, db: Session
 ) -> None:
-    # youssef is served by card in Mohammédia (agent.youness): another prefecture.
+    # youssef is served by card at Sidi Moumen (agent.youness): Casablanca too,
+    # but the Préfecture d'arrondissements de Sidi Bernoussi, not Hay Hassani.
     assert serve_with_card(client, agent="agent.youness").status_code == 302
     end_session(client)
     elsewhere = flagged(db)
-    assert elsewhere.office == "mohammedia-pachalik"
+    assert elsewhere.office == "sidi-moumen-caidat"
 
-    login_as(client, "supervisor.latifa")  # Hay Hassani, in the Préfecture de Casablanca
+    login_as(client, "supervisor.latifa")  # Préfecture d'arrondissements de Hay Hassani
     queue = client.get("/counter/supervision")
     assert soup_of(queue).select("a[href^='/counter/supervision/']") == []
     assert client.get(f"/counter/supervision/{elsewhere.id}").status_code == 404
