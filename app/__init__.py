@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.i18n import init_i18n, select_locale
     from app.integrations.document_store import init_document_store
     from app.integrations.identity import init_identity
+    from app.integrations.virus_scanner import init_virus_scanner
     from app.web import init_web
     from app.web.database_away import init_database_away
     from app.web.input_boundary import init_input_boundary
@@ -48,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.session_interface = DatabaseSessionInterface()
     init_identity(app)
     init_document_store(app)
+    init_virus_scanner(app)
     init_web(app)
     if app.config["PROXY_COUNT"]:
         # Visitors' own addresses, for per-visitor limits such as /verify's.

@@ -16,12 +16,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105
 DEVELOPMENT_OIDC_ISSUER = "http://127.0.0.1:8001"
+DEVELOPMENT_AUDIT_CHAIN_KEY = "development-only-audit-chain-key"
+
+
+# The signatures a client assertion may carry: RSA (PKCS#1 v1.5 or PSS) and EC P-256.
+CLIENT_ASSERTION_ALGS = ("RS256", "PS256", "ES256")
 
 
 class ConfigError(RuntimeError):
@@ -42,6 +48,13 @@ SETTINGS: tuple[Setting, ...] = (
         "SECRET_KEY",
         None,
         "Signs the session cookie and CSRF tokens. Development uses a fixed key.",
+        required_in_production=True,
+    ),
+    Setting(
+        "AUDIT_CHAIN_KEY",
+        None,
+        "Keys the audit trail's hash chain (HMAC). Kept outside the database, so that "
+        "whoever can write to it cannot rewrite rows unseen. Development uses a fixed key.",
         required_in_production=True,
     ),
     Setting(
@@ -76,13 +89,38 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "OIDC_PRIVATE_KEY_FILE",
         None,
-        "PEM private key that signs client assertions, for `private_key_jwt`.",
+        "PEM private key (RSA of 2048 bits or more, or EC P-256) that signs client "
+        "assertions, for `private_key_jwt`. The portal refuses to start with a key it "
+        "cannot use. Its public JWK, with the key's RFC 7638 thumbprint as `kid`, is "
+        "what the provider registers.",
     ),
-    Setting("OIDC_SCOPES", "openid profile", "Scopes requested at login."),
+    Setting(
+        "OIDC_CLIENT_ASSERTION_ALG",
+        None,
+        "Signature algorithm of client assertions: `RS256` or `PS256` with an RSA key, "
+        "`ES256` with an EC P-256 key. By default it follows the key (`RS256`, `ES256`).",
+    ),
+    Setting(
+        "OIDC_SCOPES",
+        "openid profile phone",
+        "Scopes requested at login (`phone` for the phone number).",
+    ),
+    Setting(
+        "OIDC_CLAIMS_PARAMETER",
+        "false",
+        "`true` to name the claims the portal needs in the `claims` request parameter, "
+        "the national numbers as essential (MOSIP eSignet works this way).",
+    ),
+    Setting(
+        "OIDC_USERINFO",
+        "auto",
+        "When to call the userinfo endpoint: `auto` (when the ID token does not say who "
+        "signed in), `always` or `never`.",
+    ),
     Setting(
         "OIDC_ID_TOKEN_ALGS",
         "RS256,PS256,ES256",
-        "Signature algorithms accepted on ID tokens. `none` is always refused.",
+        "Signature algorithms accepted on ID tokens and signed userinfo. `none` is always refused.",
     ),
     Setting("OIDC_IDCS_CLAIM", "idcs", "Claim that carries the IDCS."),
     Setting("OIDC_CNIE_CLAIM", "cnie", "Claim that carries the CNIE number."),
@@ -106,6 +144,12 @@ SETTINGS: tuple[Setting, ...] = (
         "UPLOAD_DIR",
         "instance/uploads",
         "Where supporting documents are stored, outside the web root.",
+    ),
+    Setting(
+        "VIRUS_SCANNER",
+        "accept-everything-development",
+        "Scans supporting documents before they are stored. Only "
+        "`accept-everything-development` exists yet: it scans nothing.",
     ),
     Setting("REVIEW_DUE_DAYS", "30", "A review request must be answered within this many days."),
     Setting(
@@ -137,7 +181,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PUBLIC_BASE_URL",
         "http://127.0.0.1:8000",
-        "The portal's public address, printed on certificates for their verification.",
+        "The portal's public address: printed on certificates for their verification, and "
+        "the base of the login's redirect URI (`<PUBLIC_BASE_URL>/auth/callback`). In "
+        "production, requests for any other host are refused.",
         required_in_production=True,
     ),
     Setting(
@@ -182,6 +228,11 @@ def _path_or_none(path: str | None) -> str | None:
     return str(_under_root(path)) if path else None
 
 
+def _public_host(public_base_url: str | None) -> list[str] | None:
+    host = urlsplit(public_base_url).hostname if public_base_url else None
+    return [host] if host else None
+
+
 def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read every setting from the environment.
 
@@ -206,6 +257,9 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     secret_key = get("SECRET_KEY")
     if secret_key is None and not production:
         secret_key = DEVELOPMENT_SECRET_KEY
+    audit_chain_key = get("AUDIT_CHAIN_KEY")
+    if audit_chain_key is None and not production:
+        audit_chain_key = DEVELOPMENT_AUDIT_CHAIN_KEY
     client_secret = env.get("OIDC_CLIENT_SECRET") or (
         None if production else _BY_NAME["OIDC_CLIENT_SECRET"].default
     )
@@ -215,13 +269,17 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "DEBUG": False,
         "TESTING": rsu_env == "test",
         "SECRET_KEY": secret_key,
+        "AUDIT_CHAIN_KEY": audit_chain_key,
         "DATABASE_URL": _sqlite_url_under_root(database_url) if database_url else None,
         "OIDC_ISSUER": (get("OIDC_ISSUER") or "").rstrip("/") or None,
         "OIDC_CLIENT_ID": get("OIDC_CLIENT_ID"),
         "OIDC_CLIENT_AUTH_METHOD": get("OIDC_CLIENT_AUTH_METHOD"),
         "OIDC_CLIENT_SECRET": client_secret,
         "OIDC_PRIVATE_KEY_FILE": get("OIDC_PRIVATE_KEY_FILE"),
+        "OIDC_CLIENT_ASSERTION_ALG": get("OIDC_CLIENT_ASSERTION_ALG"),
         "OIDC_SCOPES": get("OIDC_SCOPES"),
+        "OIDC_CLAIMS_PARAMETER": (get("OIDC_CLAIMS_PARAMETER") or "false").lower() == "true",
+        "OIDC_USERINFO": get("OIDC_USERINFO"),
         "OIDC_ID_TOKEN_ALGS": algs,
         "OIDC_IDCS_CLAIM": get("OIDC_IDCS_CLAIM"),
         "OIDC_CNIE_CLAIM": get("OIDC_CNIE_CLAIM"),
@@ -234,6 +292,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RETENTION_DAYS": int(get("RETENTION_DAYS") or 1825),
         "UPLOAD_DIR": str(_under_root(get("UPLOAD_DIR") or "instance/uploads")),
         "REVIEW_DUE_DAYS": int(get("REVIEW_DUE_DAYS") or 30),
+        "VIRUS_SCANNER": get("VIRUS_SCANNER"),
         "SMS_BACKEND": get("SMS_BACKEND"),
         "SMS_GATEWAY_URL": get("SMS_GATEWAY_URL"),
         "SMS_GATEWAY_TOKEN": get("SMS_GATEWAY_TOKEN"),
@@ -257,6 +316,10 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Production answers only requests for its public host: a forged Host
+        # header cannot make the portal build links (or an OIDC redirect URI)
+        # to another site.
+        "TRUSTED_HOSTS": _public_host(get("PUBLIC_BASE_URL")) if production else None,
         "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the session
         # Our forms never use WTForms' own messages (every rule and message is
         # ours), so its catalogues need not be loaded on every request.
@@ -278,6 +341,15 @@ def validate(settings: Mapping[str, Any]) -> None:
     method = settings["OIDC_CLIENT_AUTH_METHOD"]
     if method not in {"client_secret_basic", "private_key_jwt"}:
         raise ConfigError("OIDC_CLIENT_AUTH_METHOD must be client_secret_basic or private_key_jwt")
+    if "openid" not in (settings["OIDC_SCOPES"] or "").split():
+        raise ConfigError("OIDC_SCOPES must include openid")
+    if settings["OIDC_USERINFO"] not in {"auto", "always", "never"}:
+        raise ConfigError("OIDC_USERINFO must be auto, always or never")
+    assertion_alg = settings.get("OIDC_CLIENT_ASSERTION_ALG")
+    if assertion_alg and assertion_alg not in CLIENT_ASSERTION_ALGS:
+        raise ConfigError(
+            "OIDC_CLIENT_ASSERTION_ALG must be one of " + ", ".join(CLIENT_ASSERTION_ALGS)
+        )
     algs = settings["OIDC_ID_TOKEN_ALGS"]
     if not algs or any(a.lower() == "none" for a in algs):
         raise ConfigError("OIDC_ID_TOKEN_ALGS must list real signature algorithms, never none")
@@ -289,6 +361,8 @@ def validate(settings: Mapping[str, Any]) -> None:
         raise ConfigError("SMS_BACKEND=http needs SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN")
     if settings["EMAIL_BACKEND"] not in {"log", "smtp"}:
         raise ConfigError("EMAIL_BACKEND must be log or smtp")
+    if settings["VIRUS_SCANNER"] != "accept-everything-development":
+        raise ConfigError("VIRUS_SCANNER must be accept-everything-development (the only one yet)")
 
     if settings["RSU_ENV"] != "production":
         return
@@ -299,6 +373,8 @@ def validate(settings: Mapping[str, Any]) -> None:
         missing.append("OIDC_CLIENT_SECRET")
     if settings.get("SECRET_KEY") == DEVELOPMENT_SECRET_KEY and "SECRET_KEY" not in missing:
         missing.append("SECRET_KEY (the development key is not a secret)")
+    if settings.get("AUDIT_CHAIN_KEY") == DEVELOPMENT_AUDIT_CHAIN_KEY:
+        missing.append("AUDIT_CHAIN_KEY (the development key is not a secret)")
     if missing:
         raise ConfigError(
             "Refusing to start in production: missing setting(s) " + ", ".join(missing)

@@ -6,6 +6,7 @@ Services receive a ``Session`` and run one use case in one transaction with
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,7 +15,7 @@ import orjson
 from flask import Flask, current_app, g
 from sqlalchemy import JSON, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Stable constraint names, so that migrations generated on one database apply
@@ -39,12 +40,15 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value, default=str).decode()
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     # orjson parses and writes JSON several times faster than the standard
     # library: rescoring the country reads a million declarations.
     kwargs.setdefault("json_serializer", _json_dumps)
+    # A failed statement's error quotes its parameters (IDCS, CNIE, phone
+    # numbers, answers) unless told not to; errors reach the logs.
+    kwargs.setdefault("hide_parameters", True)
     kwargs.setdefault("json_deserializer", orjson.loads)
-    if url.startswith("sqlite"):
+    if str(url).startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -67,7 +71,10 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
-        app.extensions["rsu_db"] = sessionmaker(bind=engine, expire_on_commit=False)
+        # The audit chain's key travels with every session, for the services
+        # that write or check the trail (``services.audit``).
+        info = {"audit_chain_key": app.config["AUDIT_CHAIN_KEY"].encode()}
+        app.extensions["rsu_db"] = sessionmaker(bind=engine, expire_on_commit=False, info=info)
 
         @app.teardown_appcontext
         def _close_session(_exc: BaseException | None) -> None:
@@ -104,3 +111,27 @@ def transaction(session: Session) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+# Engines for work committed apart from a request's transaction, one per main
+# engine. They have pools of their own: a request holding a connection of the
+# main pool never waits on that pool for a second one (twenty requests at once
+# could otherwise hold every connection, each waiting for one more).
+_separate_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def separate_transaction(db: Session) -> Iterator[Session]:
+    """A transaction on a connection of its own, committed at the end of the
+    block whatever then happens to ``db``'s (an attempt counter must stay
+    counted when the use case that made the attempt rolls back)."""
+    bind = db.get_bind()
+    assert isinstance(bind, Engine)
+    engine = _separate_engines.get(bind)
+    if engine is None:
+        # Few idle connections kept: the work done there is one short statement.
+        engine = _separate_engines.setdefault(
+            bind, make_engine(bind.url, pool_size=2, max_overflow=18)
+        )
+    with Session(bind=engine) as separate, separate.begin():
+        yield separate

@@ -41,7 +41,7 @@ class DemoLogin:
     person_key: str | None = None
     name: str | None = None
     roles: tuple[str, ...] = ()
-    office: str | None = None
+    office: str | None = None  # a code of app/data/offices.json
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -149,34 +149,36 @@ LOGINS = (
         "agent.salma",
         name="Salma Idrissi",
         roles=("counter_agent",),
-        office="Annexe administrative Hay Hassani, Casablanca",
+        office="hay-hassani-annex",
     ),
-    # A second agent: two agents never serve the same household at once.
+    # A second agent: two agents never serve the same household at once. Sidi
+    # Moumen lies in the Préfecture d'arrondissements de Sidi Bernoussi, not
+    # in latifa's Hay Hassani, so she does not see his sessions.
     DemoLogin(
         "agent.youness",
         name="Youness Alaoui",
         roles=("counter_agent",),
-        office="Caïdat de Sidi Moumen, Casablanca",
+        office="sidi-moumen-caidat",
     ),
     # Checks the sessions agents opened on an identity check, without a code.
     DemoLogin(
         "supervisor.latifa",
         name="Latifa Cherkaoui",
         roles=("counter_supervisor",),
-        office="Préfecture d'arrondissements de Hay Hassani, Casablanca",
+        office="hay-hassani-prefecture",
     ),
     DemoLogin(
         "reviewer.omar",
         name="Omar Benali",
         roles=("reviewer",),
-        office="ANR, direction du RSU, Rabat",
+        office="anr-rsu-rabat",
     ),
     # A second reviewer: corrections that change eligibility need two (four eyes).
     DemoLogin(
         "reviewer.nadia",
         name="Nadia Tazi",
         roles=("reviewer",),
-        office="ANR, direction du RSU, Rabat",
+        office="anr-rsu-rabat",
     ),
 )
 

@@ -1,9 +1,12 @@
-"""Logging that never writes a national id, a phone number or a token.
+"""Logging that never writes a national id, a phone number, a code or a token.
 
-Handlers get a filter that masks IDCS-like and CNIE-like numbers, phone
-numbers and OAuth ``code``/``state`` values in every record, including the
-access lines of the development server. This is a net under the rule, not
-the rule itself: code must not log them in the first place.
+One filter, on every handler of the root logger (and on the development
+server's logger), cleans each record before it is written: its message, its
+exception text and its traceback. A database error is the usual way such
+values slip in (a failed statement quotes its parameters), so the engine
+also hides parameters from its errors (``app.db.make_engine``). This is a
+net under the rule, not the rule itself: code must not log them in the
+first place.
 """
 
 from __future__ import annotations
@@ -12,14 +15,28 @@ import logging
 import re
 
 _PATTERNS = (
+    # OAuth values in URLs, and the session cookie in a header dump.
     (
         re.compile(r"([?&](?:code|state|session_state|id_token|access_token)=)[^&\s\"]+"),
         r"\1[redacted]",
     ),
-    (re.compile(r"\+?212[67]\d{8}\b"), "[phone]"),
-    (re.compile(r"(?<!\d)\d{10}(?!\d)"), "[id]"),
-    (re.compile(r"\b[A-Z]{1,2}\d{5,8}\b"), "[id]"),
+    (re.compile(r"(rsu_session=)[^;\s\"]+"), r"\1[redacted]"),
+    # Tokens and session ids: long runs of URL-safe characters with letters
+    # and digits (a long function name in a traceback has no digits).
+    (
+        re.compile(
+            r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9_-]{32,}(?![\w-])", re.ASCII
+        ),
+        "[token]",
+    ),
+    (re.compile(r"\+?212[5-7]\d{8}\b"), "[phone]"),
+    (re.compile(r"(?<!\d)\d{10}(?!\d)"), "[id]"),  # IDCS, and phones written 06…
+    (re.compile(r"\b[A-Z]{1,2}\d{5,8}\b"), "[id]"),  # CNIE
+    (re.compile(r"(?<!\d)\d{6}(?!\d)"), "[code]"),  # one-time codes
 )
+
+# Formats a record's exception the way handlers would, so that it can be cleaned first.
+_EXCEPTION_FORMATTER = logging.Formatter()
 
 
 def redact(text: str) -> str:
@@ -29,12 +46,24 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
+    """Cleans the message, the exception text and the stack of every record.
+
+    Handlers write ``record.exc_text`` when it is set instead of formatting
+    the exception again, so the cleaned traceback is the one written.
+    """
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
             record.msg = cleaned
             record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _EXCEPTION_FORMATTER.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 

@@ -39,6 +39,7 @@ from bench.common import ROOT, database_url, flask, recreate_database
 DATABASE = "rsu_bench_registration"
 PORT = 8800
 SECRET_KEY = "bench-secret-key-" + "x" * 32
+AUDIT_CHAIN_KEY = "bench-audit-chain-key-" + "x" * 32  # one key for the whole chain
 
 LUA = r"""
 local lines = {}
@@ -88,6 +89,7 @@ def prepare(url: str, drafts: int, out: Path) -> None:
     """Declarants, accounts, sessions and complete drafts, written in bulk."""
     os.environ["DATABASE_URL"] = url
     os.environ["SECRET_KEY"] = SECRET_KEY
+    os.environ["AUDIT_CHAIN_KEY"] = AUDIT_CHAIN_KEY
     from flask import session
     from flask_wtf.csrf import generate_csrf
 
@@ -203,7 +205,7 @@ def main() -> None:
         # Production requires a signing pair: the development one (make setup) stands in.
         "SIGNING_KEY_FILE": str(ROOT / "instance/dev-signing/key.pem"),
         "SIGNING_CERT_FILE": str(ROOT / "instance/dev-signing/cert.pem"),
-        "PUBLIC_BASE_URL": "https://rsu.bench.invalid",
+        "PUBLIC_BASE_URL": "https://rsu.bench.invalid", "AUDIT_CHAIN_KEY": AUDIT_CHAIN_KEY,
     }  # fmt: skip
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--access-logfile", "/dev/null", "wsgi:app"],
                               cwd=ROOT, env=env, start_new_session=True)  # fmt: skip

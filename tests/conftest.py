@@ -1,5 +1,6 @@
 """Shared fixtures: a migrated PostgreSQL database, the app, the development
-identity provider running in-process, and a page-checking test client.
+identity provider running in-process, a certified OpenID provider run by
+node, and a page-checking test client.
 
 The database is TEST_DATABASE_URL, or the local server's ``rsu_test``
 (``scripts/ensure_test_database.py`` creates it). Every test that touches the
@@ -25,9 +26,13 @@ from app import create_app
 from app.cli.database import alembic_config
 from app.db import Base
 from app.demo_people import LOGINS, id_token_claims
+from tests.support.certified_provider import CertifiedProvider, running_certified_provider
 from tests.support.pages import CheckingClient
 
 DEFAULT_TEST_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/rsu_test"
+# The portal's public address in tests (the redirect URI's base), whatever the
+# environment says. Browser tests use their live server's address instead.
+TEST_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 
 
 def test_database_url() -> str:
@@ -64,6 +69,14 @@ def oidc_provider() -> Iterator[str]:
         yield f"http://localhost:{server.server_port}"
 
 
+@pytest.fixture(scope="session")
+def certified_provider() -> Iterator[CertifiedProvider]:
+    """A certified OpenID provider (panva's oidc-provider, run by node) that
+    releases profile claims only at userinfo; see tests/support/certified_provider.py."""
+    with running_certified_provider(TEST_PUBLIC_BASE_URL) as provider:
+        yield provider
+
+
 @functools.cache
 def signing_pair() -> tuple[str, str]:
     """A key pair for signing certificates in tests, made once per run."""
@@ -85,6 +98,7 @@ def make_test_app(database_url: str, issuer: str, **overrides: object) -> Flask:
         "UPLOAD_DIR": tempfile.mkdtemp(prefix="rsu-test-uploads-"),
         "SIGNING_KEY_FILE": key,
         "SIGNING_CERT_FILE": cert,
+        "PUBLIC_BASE_URL": TEST_PUBLIC_BASE_URL,
         **overrides,
     }
     app = create_app(config)
@@ -102,6 +116,9 @@ def truncate_all(app: Flask) -> None:
     tables = ", ".join(table.name for table in reversed(Base.metadata.sorted_tables))
     engine = app.extensions["rsu_db"].kw["bind"]
     with engine.begin() as connection:
+        # The audit trail refuses TRUNCATE; a superuser between tests may pass
+        # its trigger, as an attacker could (the anchors are what catch that).
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     uploads = Path(app.config["UPLOAD_DIR"])
     for folder in uploads.glob("*"):
@@ -147,3 +164,11 @@ def demo(db: Session) -> None:
     from app.services.demo import seed_demo_people
 
     seed_demo_people(db)
+
+
+@pytest.fixture(scope="session")
+def png_bomb() -> bytes:
+    """Made once per run: compressing a gibibyte of zeros takes seconds."""
+    from tests.support.upload_attacks import png_bomb
+
+    return png_bomb()

@@ -126,6 +126,7 @@ FORM_FIELDS: dict[str, TextRule] = {
     "understood": FLAG,
     "code": ONE_TIME_CODE,
     "kind": CHOICE,
+    "language": CHOICE,  # of the SMS and emails a person receives
     # review requests and decisions
     "explanation": TextRule(EXPLANATION_MAX, multiline=True),
     "decision_reason": TextRule(DECISION_REASON_MAX, multiline=True),
@@ -158,6 +159,7 @@ QUERY_PARAMETERS: dict[str, TextRule] = {
     "code": TextRule(2048),
     "state": TextRule(2048),
     "error": TextRule(200),
+    "iss": TextRule(500),
 }
 
 # A value in the path of a URL: numbers and codes, never long.

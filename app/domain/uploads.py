@@ -3,13 +3,17 @@
 PDF, JPEG or PNG, up to 5 MB each and 5 per request. The type is decided by
 the file's first bytes, and must agree with its name: a file called
 ``photo.jpg`` that is really a PDF is refused, like one called ``page.pdf``
-that is really an executable.
+that is really an executable. Then the whole file is read: a PDF must carry
+no active content (``pdf_safety``), an image must decode within a pixel
+limit and is stored encoded again, without its metadata (``image_safety``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.image_safety import MAX_PIXELS, clean_image
+from app.domain.pdf_safety import pdf_problem
 from app.domain.validation import Problem
 
 MAX_FILES = 5
@@ -50,8 +54,18 @@ def safe_name(name: str) -> bool:
     return all(ch.isprintable() for ch in name)
 
 
-def check_file(name: str, content: bytes) -> tuple[FileType | None, Problem | None]:
-    """The file's type, or the problem that refuses it."""
+@dataclass(frozen=True)
+class AcceptedFile:
+    """A file that passed every check, with the bytes to store (an image's
+    are encoded again, without metadata)."""
+
+    name: str
+    file_type: FileType
+    content: bytes
+
+
+def check_file(name: str, content: bytes) -> tuple[AcceptedFile | None, Problem | None]:
+    """The file as it will be stored, or the problem that refuses it."""
     if not safe_name(name):
         return None, Problem("file_name")
     if not content:
@@ -66,17 +80,26 @@ def check_file(name: str, content: bytes) -> tuple[FileType | None, Problem | No
     by_content = type_by_content(content[:16])
     if by_content != by_name:
         return None, Problem("file_content_mismatch", {"name": name})
-    return by_name, None
+    if by_name.code == "pdf":
+        refused = pdf_problem(content)
+        if refused is not None:
+            return None, Problem(refused, {"name": name})
+        return AcceptedFile(name, by_name, content), None
+    cleaned, refused = clean_image(content, by_name.code)
+    if cleaned is None:
+        return None, Problem(refused or "image_unreadable",
+                             {"name": name, "max": MAX_PIXELS // 1_000_000})  # fmt: skip
+    return AcceptedFile(name, by_name, cleaned), None
 
 
-def check_files(files: list[tuple[str, bytes]]) -> tuple[list[FileType], Problem | None]:
+def check_files(files: list[tuple[str, bytes]]) -> tuple[list[AcceptedFile], Problem | None]:
     if len(files) > MAX_FILES:
         return [], Problem("too_many_files", {"max": MAX_FILES})
-    types = []
+    accepted = []
     for name, content in files:
-        file_type, problem = check_file(name, content)
+        checked, problem = check_file(name, content)
         if problem is not None:
             return [], problem
-        assert file_type is not None
-        types.append(file_type)
-    return types, None
+        assert checked is not None
+        accepted.append(checked)
+    return accepted, None

@@ -1,6 +1,6 @@
 """SQLAlchemy tables. Importing this package registers every table on ``Base.metadata``."""
 
-from app.models.accounts import Account, StaffRole, StaffUser, WebSession
+from app.models.accounts import Account, SpentLoginState, StaffRole, StaffUser, WebSession
 from app.models.audit import AuditEvent
 from app.models.certificates import Certificate
 from app.models.counter import AssistedSession, ConsentCode
@@ -14,7 +14,8 @@ from app.models.households import (
 )
 from app.models.outbox import OutboxMessage
 from app.models.people import Person
-from app.models.registration import RateLimitHit, RegistrationDraft, RegistrationSubmission
+from app.models.rate_limits import RateLimitCounter
+from app.models.registration import RegistrationDraft, RegistrationSubmission
 from app.models.reviews import ReviewDocument, ReviewRequest
 from app.models.scoring import (
     RescoringChunk,
@@ -37,7 +38,7 @@ __all__ = [
     "Membership",
     "OutboxMessage",
     "Person",
-    "RateLimitHit",
+    "RateLimitCounter",
     "RegistrationDraft",
     "RegistrationSubmission",
     "RescoringChunk",
@@ -46,6 +47,7 @@ __all__ = [
     "ReviewRequest",
     "Score",
     "ScoringModelRecord",
+    "SpentLoginState",
     "StaffRole",
     "StaffUser",
     "WebSession",

@@ -1,4 +1,4 @@
-"""Login identities, staff, and server-side web sessions."""
+"""Login identities, staff, server-side web sessions, and the logins already used."""
 
 from __future__ import annotations
 
@@ -79,3 +79,18 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     authenticated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SpentLoginState(Base):
+    """The ``state`` of each login that signed someone in (its SHA-256).
+
+    Written in the same transaction as the login, under a primary key: when
+    one provider answer reaches the portal twice at the same moment, only one
+    of them signs in. Rows are useless once their login could no longer be
+    pending, and are deleted then (see ``accounts.sign_in``).
+    """
+
+    __tablename__ = "spent_login_states"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    spent_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

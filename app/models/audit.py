@@ -15,7 +15,8 @@ from app.models.types import UTCDateTime
 class AuditEvent(Base):
     """One recorded act. Written by services in the same transaction as the act.
 
-    Append-only: on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0007).
+    Append-only: on PostgreSQL triggers refuse UPDATE and DELETE (migration 0007)
+    and TRUNCATE (0010).
 
     ``on_behalf_of_person_id`` is a plain number, not a foreign key: audit rows
     outlive the personal data that retention purges.
@@ -34,9 +35,10 @@ class AuditEvent(Base):
     subject_type: Mapped[str | None] = mapped_column(String(40))
     subject_id: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
-    # The hash chain (services.audit): each row's hash covers its content and
-    # the previous row's hash, in ``seq`` order. Editing or deleting a row by
-    # hand breaks the chain from there on, and `flask audit verify` names it.
+    # The hash chain (services.audit): each row's hash, an HMAC keyed with
+    # AUDIT_CHAIN_KEY, covers its content and the previous row's hash, in
+    # ``seq`` order. Editing or deleting a row by hand breaks the chain from
+    # there on, and `flask audit verify` names it.
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), unique=True)
     previous_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64))

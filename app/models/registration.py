@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -44,14 +44,3 @@ class RegistrationSubmission(Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     person_id: Mapped[int] = mapped_column(Integer, index=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class RateLimitHit(Base):
-    """One counted attempt in a bucket (e.g. failed RNP look-ups of an account)."""
-
-    __tablename__ = "rate_limit_hits"
-    __table_args__ = (Index("ix_rate_limit_hits_bucket_occurred_at", "bucket", "occurred_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    bucket: Mapped[str] = mapped_column(String(100))
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)

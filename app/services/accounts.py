@@ -2,31 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import hashlib
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
 from app.db import transaction
 from app.domain.errors import DomainError
+from app.domain.identity_claims import ClaimNames
+from app.domain.offices import offices_by_code
+from app.domain.validation import Problem, normalize_phone
 from app.integrations.identity import VerifiedIdentity
 from app.integrations.population_register import population_register
-from app.models import Account, Person, StaffRole, StaffUser
+from app.models import Account, Person, SpentLoginState, StaffRole, StaffUser
 from app.services import audit
 from app.services.actors import Actor
 
+# Longer than any login may stay pending (app/web/auth/pending_logins.py):
+# after that, its state can no longer be presented, spent or not.
+SPENT_STATES_KEPT = timedelta(hours=1)
 
-@dataclass(frozen=True)
-class ClaimNames:
-    """Which ID-token claims carry what. Providers name them differently."""
 
-    idcs: str = "idcs"
-    cnie: str = "cnie"
-    roles: str = "roles"
-    office: str = "office"
+def _spend_login_state(db: Session, state: str) -> None:
+    """A provider's answer signs in once (see ``SpentLoginState``).
+
+    The primary key decides between two copies of one answer racing: the
+    second waits for the first's commit, then fails here, before it writes
+    anything.
+    """
+    now = clock.now()
+    db.execute(delete(SpentLoginState).where(SpentLoginState.spent_at < now - SPENT_STATES_KEPT))
+    db.add(SpentLoginState(state_hash=hashlib.sha256(state.encode()).hexdigest(), spent_at=now))
+    try:
+        db.flush()
+    except IntegrityError as error:
+        raise DomainError("login_already_used") from error
 
 
 def staff_roles_in(claims: dict[str, Any], claim: str) -> list[str]:
@@ -35,6 +49,19 @@ def staff_roles_in(claims: dict[str, Any], claim: str) -> list[str]:
     values = raw.split() if isinstance(raw, str) else list(raw)
     known = {role.value for role in StaffRole}
     return sorted({str(v) for v in values} & known)
+
+
+def office_claimed(claims: dict[str, Any], claim: str, roles: list[str]) -> str | None:
+    """The staff member's office code (app/data/offices.json). Counter staff
+    must carry a known one: their acts are recorded with it, and supervisors
+    see sessions by the province it lies in."""
+    code = str(claims.get(claim) or "")
+    if code in offices_by_code():
+        return code
+    counter_roles = {StaffRole.COUNTER_AGENT.value, StaffRole.COUNTER_SUPERVISOR.value}
+    if counter_roles & set(roles):
+        raise DomainError("unknown_office")
+    return None
 
 
 def _birth_date(claims: dict[str, Any]) -> date | None:
@@ -48,7 +75,8 @@ def _person_outside_rnp(db: Session, claims: dict[str, Any], cnie: str) -> Perso
     """The person a CNIE login describes, when the RNP does not know them yet.
 
     They may not declare a household, but they get an account and a guide to
-    the RNP. Their row is refreshed from the claims at each login.
+    the RNP. Their row is refreshed from the claims at each login (names,
+    birth date, sex, phone: see app/domain/identity_claims.py).
     """
     birth_date = _birth_date(claims)
     if birth_date is None:
@@ -63,6 +91,9 @@ def _person_outside_rnp(db: Session, claims: dict[str, Any], cnie: str) -> Perso
     person.last_name_ar = str(claims.get("family_name#ar") or person.last_name_latin)
     person.birth_date = birth_date
     person.sex = "F" if claims.get("gender") == "female" else "M"
+    # With no RNP record behind them, the provider's number is the only one
+    # the portal has to reach them (codes, notices).
+    person.phone = normalize_phone(str(claims.get("phone_number") or ""))
     return person
 
 
@@ -70,11 +101,14 @@ def sign_in(db: Session, identity: VerifiedIdentity, names: ClaimNames) -> Accou
     """Record a verified login. The account key is (issuer, subject).
 
     Staff are recognised by the roles claim; citizens are linked to the RNP
-    by the IDCS claim, or else the CNIE claim. One transaction, audited.
+    by the IDCS claim, or else the CNIE claim. One transaction, audited, in
+    which the login's state is spent: one answer from the provider signs in
+    once.
     """
     claims = identity.claims
     now = clock.now()
     with transaction(db):
+        _spend_login_state(db, identity.state)
         account = db.scalar(
             select(Account).where(
                 Account.issuer == identity.issuer, Account.subject == identity.subject
@@ -91,7 +125,7 @@ def sign_in(db: Session, identity: VerifiedIdentity, names: ClaimNames) -> Accou
         if roles:
             staff = account.staff or StaffUser(account=account)
             staff.display_name = str(claims.get("name") or identity.subject)
-            staff.office = str(claims[names.office]) if claims.get(names.office) else None
+            staff.office = office_claimed(claims, names.office, roles)
             staff.roles = roles
             staff.active = True
             db.add(staff)
@@ -119,12 +153,24 @@ def sign_in(db: Session, identity: VerifiedIdentity, names: ClaimNames) -> Accou
     return account
 
 
-def set_preferred_language(db: Session, account_id: int, language: str) -> None:
-    """Remember the language a person chose; messages to them use it."""
+MESSAGE_LANGUAGES = ("ar", "fr")
+
+
+def set_message_language(db: Session, actor: Actor, language: str) -> None:
+    """The language of the person's SMS and emails, as they chose it on /me.
+
+    Only this explicit choice changes it: switching the page language (a GET
+    with ``?lang=``) changes the browser's cookie, never what is stored.
+    """
+    if language not in MESSAGE_LANGUAGES:
+        raise DomainError("invalid", problems={"language": Problem("choose")})
     with transaction(db):
-        account = db.get(Account, account_id)
-        if account is not None:
-            account.preferred_locale = language
+        account = db.get(Account, actor.account_id)
+        if account is None or account.preferred_locale == language:
+            return
+        account.preferred_locale = language
+        audit.record(db, actor, "message_language_chosen", subject_type="account",
+                     subject_id=account.id, details={"language": language})  # fmt: skip
 
 
 def staff_of(db: Session, account_ids: set[int]) -> dict[int, StaffUser]:

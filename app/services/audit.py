@@ -3,17 +3,21 @@
 Services call ``record`` inside their own transaction, so that the act and
 its record are committed together or not at all.
 
-Each row is chained to the one before it (``app.domain.audit_chain``). On
-PostgreSQL, writers take a transaction-level advisory lock before reading the
-chain's head, so that concurrent transactions append one after the other;
-the lock is released at commit. The table is append-only there (a trigger,
-migration 0007), and ``verify`` finds any row altered or removed by someone
-who bypassed it.
+Each row is chained to the one before it with an HMAC keyed by
+``AUDIT_CHAIN_KEY`` (``app.domain.audit_chain``); the key comes with the
+database session (``app.db``). On PostgreSQL, writers take a
+transaction-level advisory lock before reading the chain's head, so that
+concurrent transactions append one after the other; the lock is released at
+commit. The table is append-only there (triggers refuse UPDATE, DELETE and
+TRUNCATE, migrations 0007 and 0010), and ``verify`` finds any row altered or
+removed by someone who bypassed them; with the anchors written by ``flask
+audit anchor``, also a truncation, the loss of the last rows, and a chain
+rewritten by someone who holds the key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,12 +25,20 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.domain.audit_chain import GENESIS, row_hash
+from app.domain.audit_chain import GENESIS, Anchor, row_hash
 from app.models import AuditEvent
 from app.services.actors import Actor
 
 # Any fixed number, the same for every writer: it names the chain's lock.
 CHAIN_LOCK = 7_290_001
+
+
+def chain_key(db: Session) -> bytes:
+    """The chain's key, which every session of the app carries (``app.db``)."""
+    key = db.info.get("audit_chain_key")
+    if not key:
+        raise RuntimeError("this database session carries no AUDIT_CHAIN_KEY")
+    return bytes(key)
 
 
 def _head(db: Session) -> tuple[int, str]:
@@ -67,7 +79,7 @@ def record(
         "details": details,
         "previous_hash": previous,
     }
-    event = AuditEvent(**fields, row_hash=row_hash(**fields))
+    event = AuditEvent(**fields, row_hash=row_hash(chain_key(db), **fields))
     db.add(event)
     db.flush()  # the next record in this transaction reads this one as the head
     return event
@@ -76,6 +88,7 @@ def record(
 @dataclass(frozen=True)
 class ChainReport:
     rows: int
+    head_seq: int
     head_hash: str
     broken_seq: int | None = None
     broken_id: int | None = None
@@ -83,7 +96,16 @@ class ChainReport:
 
     @property
     def intact(self) -> bool:
-        return self.broken_seq is None
+        return self.problem is None
+
+
+def head(db: Session) -> Anchor:
+    """The chain's last row, as an anchor to keep outside the database."""
+    row = db.execute(
+        select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, digest = (int(row.seq), str(row.row_hash)) if row else (0, GENESIS)
+    return Anchor(seq, digest, clock.now().isoformat())
 
 
 def _rows(db: Session, batch: int) -> Iterator[AuditEvent]:
@@ -106,36 +128,62 @@ def _rows(db: Session, batch: int) -> Iterator[AuditEvent]:
         db.expunge_all()
 
 
-def verify(db: Session, batch: int = 5000) -> ChainReport:
+def _recomputed(key: bytes, event: AuditEvent) -> str:
+    return row_hash(
+        key,
+        seq=event.seq,
+        occurred_at=event.occurred_at,
+        actor_kind=event.actor_kind,
+        actor_account_id=event.actor_account_id,
+        on_behalf_of_person_id=event.on_behalf_of_person_id,
+        channel=event.channel,
+        action=event.action,
+        subject_type=event.subject_type,
+        subject_id=event.subject_id,
+        details=event.details,
+        previous_hash=event.previous_hash,
+    )
+
+
+def verify(db: Session, anchors: Iterable[Anchor] = (), batch: int = 5000) -> ChainReport:
     """Walk the chain in order; the first row that does not hold is named.
+
+    Each anchor must still be there: the row of its seq, with its hash. A
+    truncated trail, lost last rows, or a chain rewritten with the key (which
+    holds together by itself) all fail that test.
 
     Rows are read in batches and let go of after each (the session is
     emptied), so that millions of rows fit in memory: give it a session of
     its own, as the CLI does.
     """
+    key = chain_key(db)
+    expected = {anchor.seq: anchor for anchor in anchors if anchor.seq > 0}
     previous, expected_seq, count = GENESIS, 1, 0
     for event in _rows(db, batch):
         count += 1
+        problem = None
         if event.seq != expected_seq:
-            return ChainReport(count, previous, event.seq, event.id, "a row before it is missing")
-        if event.previous_hash != previous:
-            return ChainReport(
-                count, previous, event.seq, event.id, "it does not follow the row before it"
-            )
-        recomputed = row_hash(
-            seq=event.seq,
-            occurred_at=event.occurred_at,
-            actor_kind=event.actor_kind,
-            actor_account_id=event.actor_account_id,
-            on_behalf_of_person_id=event.on_behalf_of_person_id,
-            channel=event.channel,
-            action=event.action,
-            subject_type=event.subject_type,
-            subject_id=event.subject_id,
-            details=event.details,
-            previous_hash=event.previous_hash,
-        )
-        if recomputed != event.row_hash:
-            return ChainReport(count, previous, event.seq, event.id, "its content was changed")
+            problem = "a row before it is missing"
+        elif event.previous_hash != previous:
+            problem = "it does not follow the row before it"
+        elif _recomputed(key, event) != event.row_hash:
+            problem = "its content was changed"
+        elif event.seq in expected and expected[event.seq].hash != event.row_hash:
+            anchor = expected[event.seq]
+            problem = f"it differs from the anchor of {anchor.at}: the chain was rewritten"
+        if problem is not None:
+            return ChainReport(count, expected_seq - 1, previous, event.seq, event.id, problem)
+        expected.pop(event.seq, None)
         previous, expected_seq = event.row_hash, expected_seq + 1
-    return ChainReport(count, previous)
+    if expected:
+        missing = min(expected.values(), key=lambda a: a.seq)
+        return ChainReport(
+            count,
+            expected_seq - 1,
+            previous,
+            missing.seq,
+            None,
+            f"the anchor of {missing.at} names row seq={missing.seq}, and the trail ends at "
+            f"seq={expected_seq - 1}: rows were removed (a truncation or the last rows deleted)",
+        )
+    return ChainReport(count, expected_seq - 1, previous)

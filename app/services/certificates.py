@@ -380,11 +380,8 @@ def verify_lookup(db: Session, number: str | None, visitor: str, per_hour: int) 
     ``number`` is None when it failed its check digit: counted, then "not
     found", like a number nobody was given.
     """
-    bucket = f"verify:{visitor}"
-    with transaction(db):
-        if rate_limits.limit_reached(db, bucket, per_hour, timedelta(hours=1)):
-            raise DomainError("too_many_lookups")
-        rate_limits.record_hit(db, bucket)
+    if rate_limits.take(db, f"verify:{visitor}", per_hour, timedelta(hours=1)) is None:
+        raise DomainError("too_many_lookups")
     if number is None:
         raise NotFound()
     return verify(db, number)

@@ -32,6 +32,7 @@ from app.services.actors import Actor
 from app.services.households import active_membership
 from app.services.outbox import notify, phone_on_file
 
+HOUR = timedelta(hours=1)
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_WRONG_CODES = 5
 LOCK_TIME = timedelta(minutes=30)
@@ -43,6 +44,7 @@ IDENTITY_CHECKS_PER_DAY = 10  # per agent: a desk opening many files without cod
 CODE_CHECK_LOCK = 7_290_002
 PURPOSES = ("session", "deregistration")
 IDENTITY_CHECK_REASONS = ("no_phone", "phone_lost", "phone_changed", "other")
+CNIE_VALIDITY_YEARS = 10
 
 
 # -- finding the citizen ---------------------------------------------------------------------
@@ -69,11 +71,10 @@ def find_citizen(db: Session, agent: Actor, id_type: str, number: str) -> Citize
     """An exact CNIE or IDCS. Each search counts against the agent's hourly limit,
     and each find is recorded as an access for the citizen to see."""
     number = number.strip().upper()
+    bucket = f"counter-search:account:{agent.account_id}"
+    if rate_limits.take(db, bucket, SEARCHES_PER_HOUR, HOUR) is None:
+        raise DomainError("too_many_searches")
     with transaction(db):
-        bucket = f"counter-search:account:{agent.account_id}"
-        if rate_limits.limit_reached(db, bucket, SEARCHES_PER_HOUR, timedelta(hours=1)):
-            raise DomainError("too_many_searches")
-        rate_limits.record_hit(db, bucket)
         column = Person.cnie if id_type == "cnie" else Person.idcs
         person = db.scalar(select(Person).where(column == number)) if number else None
         if person is not None:
@@ -81,7 +82,7 @@ def find_citizen(db: Session, agent: Actor, id_type: str, number: str) -> Citize
                          subject_id=person.id, on_behalf_of_person_id=person.id,
                          details={"by": id_type})  # fmt: skip
             return describe(db, person)
-    raise NotFound()  # after the commit: a search that finds no one counts too
+    raise NotFound()  # a search that finds no one counts too
 
 
 def describe(db: Session, person: Person) -> Citizen:
@@ -97,7 +98,7 @@ def _lock_bucket(person_id: int) -> str:
 
 
 def _locked(db: Session, person_id: int) -> bool:
-    return rate_limits.limit_reached(db, _lock_bucket(person_id), MAX_WRONG_CODES, LOCK_TIME)
+    return rate_limits.used(db, _lock_bucket(person_id), LOCK_TIME) >= MAX_WRONG_CODES
 
 
 def _digest(secret_key: str, code: str) -> str:
@@ -135,9 +136,8 @@ def send_code(db: Session, agent: Actor, person_id: int, purpose: str, secret_ke
         if phone is None:
             raise DomainError("no_phone")
         sent = f"consent-code-sent:person:{person_id}"
-        if rate_limits.limit_reached(db, sent, CODES_PER_HOUR, timedelta(hours=1)):
+        if rate_limits.take(db, sent, CODES_PER_HOUR, HOUR) is None:
             raise DomainError("too_many_codes")
-        rate_limits.record_hit(db, sent)
         now = clock.now()
         db.execute(
             update(ConsentCode)
@@ -183,7 +183,7 @@ def _verify_code(
     typed = "".join(ch for ch in code if not ch.isspace())
     if not hmac.compare_digest(pending.code_hash, _digest(secret_key, typed)):
         pending.attempts += 1
-        rate_limits.record_hit(db, _lock_bucket(person_id))
+        rate_limits.take(db, _lock_bucket(person_id), MAX_WRONG_CODES, LOCK_TIME)
         audit.record(db, agent, "consent_code_wrong", subject_type="person", subject_id=person_id,
                      on_behalf_of_person_id=person_id, details={"purpose": purpose})  # fmt: skip
         return "wrong"
@@ -311,6 +311,16 @@ def card_date(typed: str) -> date | None:
         return None
 
 
+def latest_card_expiry(today: date) -> date:
+    """The furthest expiry a genuine CNIE can show today: it is valid 10 years.
+
+    A date beyond it (31/12/2099) was made up, not read off a card."""
+    try:
+        return today.replace(year=today.year + CNIE_VALIDITY_YEARS)
+    except ValueError:  # 29 February, ten years on, is 28 February
+        return today.replace(year=today.year + CNIE_VALIDITY_YEARS, day=28)
+
+
 def check_identity(person: Person, check: IdentityCheck, today: date) -> dict[str, Problem]:
     """Problems with a recorded identity check, by field (empty: accepted)."""
     problems: dict[str, Problem] = {}
@@ -321,6 +331,8 @@ def check_identity(person: Person, check: IdentityCheck, today: date) -> dict[st
         problems["expires_on"] = Problem("card_date_format")
     elif expires_on < today:
         problems["expires_on"] = Problem("cnie_expired")
+    elif expires_on > latest_card_expiry(today):
+        problems["expires_on"] = Problem("cnie_expiry_too_far")
     if check.reason not in IDENTITY_CHECK_REASONS:
         problems["reason"] = Problem("choose")
     elif check.reason == "other" and not check.note.strip():
@@ -348,9 +360,8 @@ def open_with_identity_check(
             if problems:
                 raise DomainError("invalid", problems=problems)
             checks = f"identity-check:account:{agent.account_id}"
-            if rate_limits.limit_reached(db, checks, IDENTITY_CHECKS_PER_DAY, timedelta(days=1)):
+            if rate_limits.take(db, checks, IDENTITY_CHECKS_PER_DAY, timedelta(days=1)) is None:
                 raise DomainError("too_many_identity_checks")
-            rate_limits.record_hit(db, checks)
             expires_on = card_date(check.expires_on)
             record = {"cnie_checked": True, "card_expires_on": str(expires_on),
                       "reason": check.reason, "note": check.note.strip()[:500]}  # fmt: skip

@@ -2,8 +2,10 @@
 
 When a citizen has no phone, the agent opens the session on an identity
 check they record themselves: nobody else saw the card. Those sessions are
-flagged, and a counter supervisor looks at each one afterwards — who, where,
-why, and what the agent did for the citizen — and records the outcome.
+flagged, and a counter supervisor of the same territory (préfecture
+d'arrondissements, prefecture or province) looks at each one afterwards —
+who, where, why, and what the agent did for the citizen — and records the
+outcome.
 
 The supervisor's look is itself an access to the citizen's data: it is
 audited on the citizen's behalf, so it shows on their /privacy page. The
@@ -22,6 +24,7 @@ from app import clock
 from app.db import transaction
 from app.domain.errors import DomainError, NotFound
 from app.domain.input_rules import SUPERVISION_COMMENT_MAX
+from app.domain.offices import offices_overseen_from
 from app.domain.validation import Problem
 from app.models import AssistedSession, AuditEvent, Person
 from app.services import audit
@@ -65,28 +68,47 @@ def _describe(db: Session, session: AssistedSession) -> SessionToCheck:
     return SessionToCheck(session, agent, citizen, _acts(db, session))
 
 
-def sessions_to_check(db: Session) -> list[SessionToCheck]:
-    """Flagged sessions nobody has checked yet, oldest first."""
+def _supervised_offices(supervisor: Actor) -> tuple[str, ...]:
+    """A supervisor oversees the counters of their own territory (see offices)."""
+    return offices_overseen_from(supervisor.office)
+
+
+def sessions_to_check(db: Session, supervisor: Actor) -> list[SessionToCheck]:
+    """Flagged sessions of the supervisor's offices nobody has checked yet, oldest first."""
     sessions = db.scalars(
         select(AssistedSession)
-        .where(AssistedSession.needs_supervisor_review, AssistedSession.supervised_at.is_(None))
+        .where(
+            AssistedSession.needs_supervisor_review,
+            AssistedSession.supervised_at.is_(None),
+            AssistedSession.office.in_(_supervised_offices(supervisor)),
+        )
         .order_by(AssistedSession.started_at)
         .limit(QUEUE_LIMIT)
     )
     return [_describe(db, s) for s in sessions]
 
 
-def session_to_check(db: Session, session_id: int) -> SessionToCheck:
+def _in_scope(session: AssistedSession | None, supervisor: Actor) -> bool:
+    return (
+        session is not None
+        and session.needs_supervisor_review
+        and session.office in _supervised_offices(supervisor)
+    )
+
+
+def session_to_check(db: Session, supervisor: Actor, session_id: int) -> SessionToCheck:
+    """A flagged session of the supervisor's offices; any other is not found."""
     session = db.get(AssistedSession, session_id)
-    if session is None or not session.needs_supervisor_review:
+    if not _in_scope(session, supervisor):
         raise NotFound()
+    assert session is not None
     return _describe(db, session)
 
 
 def open_session_to_check(db: Session, supervisor: Actor, session_id: int) -> SessionToCheck:
     """The session's page, opened by a supervisor: an access the citizen will see."""
     with transaction(db):
-        item = session_to_check(db, session_id)
+        item = session_to_check(db, supervisor, session_id)
         audit.record(db, supervisor, "counter_session_examined", subject_type="assisted_session",
                      subject_id=session_id, on_behalf_of_person_id=item.citizen.id)  # fmt: skip
         return item
@@ -113,7 +135,7 @@ def record_check(
             .with_for_update()
             .execution_options(populate_existing=True)
         )
-        if session is None or not session.needs_supervisor_review:
+        if session is None or not _in_scope(session, supervisor):
             raise NotFound()
         if session.supervised_at is not None:
             if session.supervised_by_account_id != supervisor.account_id:

@@ -34,6 +34,7 @@ from app.domain.scoring import compute_score
 from app.domain.scoring.programmes import programmes_in_force
 from app.domain.validation import Problem
 from app.integrations.document_store import DocumentStore
+from app.integrations.virus_scanner import VirusScanner
 from app.models import (
     Household,
     HouseholdStatus,
@@ -65,7 +66,10 @@ class Filing:
     files: list[tuple[str, bytes]] = field(default_factory=list)
 
 
-def check_filing(filing: Filing) -> dict[str, Problem]:
+def check_filing(
+    filing: Filing, scanner: VirusScanner
+) -> tuple[dict[str, Problem], list[uploads.AcceptedFile]]:
+    """The problems with a filing, by field, and its files as they will be stored."""
     problems: dict[str, Problem] = {}
     if filing.reason not in REVIEW_REASONS:
         problems["reason"] = Problem("choose")
@@ -74,10 +78,13 @@ def check_filing(filing: Filing) -> dict[str, Problem]:
         problems["explanation"] = Problem("enter_explanation")
     elif len(explanation) > EXPLANATION_MAX:
         problems["explanation"] = Problem("too_long", {"max": EXPLANATION_MAX})
-    _types, problem = uploads.check_files(filing.files)
+    accepted, problem = uploads.check_files(filing.files)
+    infected = next((f for f in accepted if not scanner.is_clean(f.content)), None)
+    if problem is None and infected is not None:
+        problem = Problem("file_infected", {"name": infected.name})
     if problem is not None:
         problems["documents"] = problem
-    return problems
+    return problems, accepted
 
 
 def open_review(db: Session, household_id: int) -> ReviewRequest | None:
@@ -99,11 +106,18 @@ def filed_with_key(db: Session, household_id: int, submission_key: str) -> Revie
 
 
 def file_review(
-    db: Session, person_id: int, actor: Actor, filing: Filing, store: DocumentStore, due_days: int
+    db: Session,
+    person_id: int,
+    actor: Actor,
+    filing: Filing,
+    store: DocumentStore,
+    scanner: VirusScanner,
+    due_days: int,
 ) -> ReviewRequest:
     """File a review for the person's household. The same submission key again,
     in sequence or at the same moment, gives the first request; a second open
-    request is refused. Keys are issued by the server: an empty one is refused."""
+    request is refused. Keys are issued by the server: an empty one is refused.
+    Files are checked whole and scanned before anything is stored (``uploads``)."""
     if not filing.submission_key:
         raise DomainError("stale_form")
     household = household_life.declarant_of_household(db, person_id).household
@@ -112,7 +126,7 @@ def file_review(
         return done
     if household.status != HouseholdStatus.ACTIVE.value:
         raise DomainError("deregistered")
-    problems = check_filing(filing)
+    problems, accepted = check_filing(filing, scanner)
     if problems:
         raise DomainError("invalid", problems=problems)
     existing = open_review(db, household.id)
@@ -122,12 +136,11 @@ def file_review(
         raise DomainError("review_open", number=existing.number)
 
     # Bytes first, outside the transaction; removed again if the request is not recorded.
-    types, _ = uploads.check_files(filing.files)
-    stored = [store.save(content) for _, content in filing.files]
+    stored = [store.save(file.content) for file in accepted]
     try:
         with transaction(db):
             review = _record_filing(
-                db, household, person_id, actor, filing, types, stored, due_days
+                db, household, person_id, actor, filing, accepted, stored, due_days
             )
             return review
     except IntegrityError as error:
@@ -153,7 +166,7 @@ def _record_filing(
     person_id: int,
     actor: Actor,
     filing: Filing,
-    types: list[uploads.FileType],
+    accepted: list[uploads.AcceptedFile],
     stored: list[str],
     due_days: int,
 ) -> ReviewRequest:
@@ -176,15 +189,15 @@ def _record_filing(
     db.add(review)
     db.flush()
     review.number = f"REV-{now.year}-{review.id:06d}"
-    for (name, content), file_type, storage_name in zip(filing.files, types, stored, strict=True):
+    for file, storage_name in zip(accepted, stored, strict=True):
         db.add(
             ReviewDocument(
                 review=review,
                 storage_name=storage_name,
-                original_name=name,
-                content_type=file_type.content_type,
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
+                original_name=file.name,
+                content_type=file.file_type.content_type,
+                size=len(file.content),
+                sha256=hashlib.sha256(file.content).hexdigest(),
                 uploaded_at=now,
             )
         )

@@ -14,9 +14,9 @@ from app import clock, i18n
 from app.domain import validation
 from app.domain.declaration import age_on
 from app.domain.identifiers import format_certificate_number
+from app.domain.offices import office_name
 from app.web import labels
 from app.web.access import acting_for, current_account, init_access, is_staff
-from app.web.database_away import database_unavailable
 from app.web.errors import init_errors
 from app.web.forms import form_errors
 from app.web.input_boundary import current_path, current_url, kept_query
@@ -35,11 +35,13 @@ def language_switch_url(language: str) -> str:
 
 
 def remember_language(response: Response) -> Response:
-    """``?lang=`` sets the cookie, and becomes the signed-in person's preference."""
+    """``?lang=`` sets the cookie: the page language of this browser, nothing more.
+
+    A GET must not change what is stored about a person, so the language of
+    their SMS and emails changes only through the form on /me.
+    """
     chosen = i18n.requested_language()
-    if chosen is None or database_unavailable():
-        return response
-    if request.cookies.get(i18n.LANG_COOKIE) != chosen:
+    if chosen is not None and request.cookies.get(i18n.LANG_COOKIE) != chosen:
         from flask import current_app
 
         response.set_cookie(
@@ -50,13 +52,12 @@ def remember_language(response: Response) -> Response:
             secure=current_app.config["SESSION_COOKIE_SECURE"],
             httponly=True,
         )
-    account = current_account()
-    if account is not None and account.preferred_locale != chosen:
-        from app.extensions import db
-        from app.services.accounts import set_preferred_language
-
-        set_preferred_language(db.session, account.id, chosen)
     return response
+
+
+def office(code: str | None) -> str:
+    """An office's name in the page's language (Arabic pages, Arabic names)."""
+    return office_name(code, i18n.current_language())
 
 
 def ltr(value: object) -> Markup:
@@ -102,6 +103,7 @@ def init_web(app: Flask) -> None:
         file_size=i18n.format_file_size,
         certificate_number=format_certificate_number,
         ltr=ltr,
+        office=office,
     )
     app.jinja_env.globals.update(
         form_errors=form_errors,

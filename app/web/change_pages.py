@@ -259,4 +259,4 @@ def change_page(
             apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
             return render_template(TEMPLATE, page_has_errors=True, **page), 200
         page.update(refusal=refusal_text(error.code), page_has_errors=True)
-        return render_template(TEMPLATE, **page), 409
+        return render_template(TEMPLATE, **page), 429 if error.code == "too_many_lookups" else 409

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Request, g, make_response
+from flask import Flask, Request, Response, g, make_response
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Response
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +36,24 @@ class DatabaseUnavailable(HTTPException):
 
 
 def is_database_unreachable(error: BaseException) -> bool:
-    """A connection that could not be made or was lost, or a pool with none to give."""
-    if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
+    """A connection that could not be made or was lost, or a pool with none to give.
+
+    Not a statement that failed on a live connection (a lock or statement
+    timeout, a deadlock): that is a fault of ours, logged as one.
+    """
+    if isinstance(error, InterfaceError | PoolTimeout):
         return True
-    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    # No SQLSTATE: the client could not reach or keep the server. Class 08 is
+    # a connection exception; 57P, the server shutting down or starting up;
+    # 53300, no connection left on the server.
+    state = getattr(error.orig, "sqlstate", None)
+    return isinstance(error, OperationalError) and (
+        state is None or state.startswith(("08", "57P", "53300"))
+    )
 
 
 def needs_database(request: Request, static_url_path: str | None) -> bool:
@@ -90,15 +103,10 @@ def unavailable_page() -> Response:
 
 
 def init_database_away(app: Flask) -> None:
+    """The check before each request. Errors raised later reach the portal's
+    catch-all handler (``app.web.errors``), which asks ``is_database_unreachable``."""
     app.before_request(require_database)
 
     @app.errorhandler(DatabaseUnavailable)
     def _unavailable(_error: DatabaseUnavailable) -> Response:
         return unavailable_page()
-
-    for error_class in (OperationalError, InterfaceError, PoolTimeout):
-
-        @app.errorhandler(error_class)
-        def _unreachable(error: Exception) -> Response:
-            mark_database_unavailable(error)
-            return unavailable_page()

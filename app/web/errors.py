@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
-from werkzeug.wrappers import Response
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from app.domain.errors import DomainError
 from app.web.messages import REFUSALS, refusal_text
@@ -76,11 +75,22 @@ REFUSAL_STATUS = {
 
 
 def init_errors(app: Flask) -> None:
-    from app.web.database_away import is_database_unreachable, unavailable_page
+    from app.web.database_away import (
+        is_database_unreachable,
+        mark_database_unavailable,
+        unavailable_page,
+    )
 
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[str, int]:
         return render_error(400, CSRF_TEXTS)
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_error: SecurityError) -> Response:
+        # The Host header is not the portal's (TRUSTED_HOSTS, production). No
+        # page of ours can be built for a host we do not serve: its links
+        # would point there. Only proxies, probes and attackers see this.
+        return Response("400 Bad Request: unknown host\n", status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int] | HTTPException:
@@ -101,6 +111,7 @@ def init_errors(app: Flask) -> None:
         # wrapped in an InternalServerError.
         original = getattr(error, "original_exception", None) or error
         if is_database_unreachable(original):
+            mark_database_unavailable(original)
             return unavailable_page()
         if isinstance(error, HTTPException) and original is error:
             return _http(error)  # type: ignore[return-value]

@@ -74,10 +74,27 @@ PROBLEMS = {
         "JPEG or PNG."
     ),
     "too_many_files": _l("Choose at most %(max)s files."),
+    "pdf_active": _l(
+        "The file %(name)s contains content that could run on our computers (scripts, "
+        "automatic actions, attached files or web page code). Send a plain PDF: scan the "
+        "paper, or print the document to a new PDF."
+    ),
+    "pdf_encrypted": _l(
+        "The file %(name)s is protected by a password or encrypted. Send it without protection."
+    ),
+    "pdf_unreadable": _l("The file %(name)s cannot be read as a PDF. Choose another file."),
+    "image_too_large": _l(
+        "The image %(name)s has more than %(max)s million pixels. Send a smaller photo or scan."
+    ),
+    "image_unreadable": _l("The file %(name)s cannot be read as an image. Choose another file."),
+    "file_infected": _l("The file %(name)s was refused by the virus check."),
     "enter_id_number": _l("Enter the number shown on the card"),
     "enter_code": _l("Enter the 6-digit code the citizen reads out"),
     "cnie_mismatch": _l("This is not the CNIE number on file for this citizen. Check the card."),
     "cnie_expired": _l("This card has expired: an expired card cannot prove identity"),
+    "cnie_expiry_too_far": _l(
+        "A CNIE is valid for 10 years at most: check the expiry date printed on the card"
+    ),
     "card_date_format": _l("Enter the expiry date as printed on the card, like 31/12/2030"),
     "enter_reason": _l("Say why, in a few words"),
     "describe_problem": _l("Describe the problem you found"),
@@ -163,6 +180,7 @@ REFUSALS = {
 # the next page may be in the other language.
 NOTICES = {
     "change_recorded": _l("Your change is recorded."),
+    "message_language_saved": _l("Saved: our SMS and emails to you will be in this language."),
     "data_confirmed": _l("Thank you: your household's data is confirmed for another year."),
     "review_filed": _l("Your review request is received."),
     "review_taken": _l("The request is assigned to you."),

@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.domain.offices import office_name
 from app.i18n import FORMAT_LOCALES, format_day, format_moment
 from app.web import labels
 
@@ -67,6 +68,6 @@ def compose(kind: str, payload: dict[str, Any], language: str) -> tuple[str, str
                 "RSU: on %(moment)s an agent at %(office)s opened your file on seeing your ID "
                 "card, without a code. If it was not you, say so at any RSU counter.",
                 moment=format_moment(datetime.fromisoformat(payload["at"])),
-                office=payload["office"] or "—",
+                office=office_name(payload["office"], language),
             )
         raise ValueError(f"no text for notifications of kind {kind!r}")

@@ -157,23 +157,33 @@ class DatabaseSessionInterface(SessionInterface):
                 response.delete_cookie(name, domain=domain, path=path)
             return
 
-        if session.token is None:
-            session.token = secrets.token_urlsafe(32)
         values = {
             "data": dict(session),
             "account_id": session.get("account_id"),
             "authenticated_at": session.authenticated_at,
             "last_seen_at": now,
         }
-        id_hash = _hash(session.token)
-        updated = 0
         if session.row_exists:
+            assert session.token is not None
             result = db.execute(
-                update(WebSession).where(WebSession.id_hash == id_hash).values(**values)
+                update(WebSession)
+                .where(WebSession.id_hash == _hash(session.token))
+                .values(**values)
             )
-            updated = int(result.rowcount or 0)  # type: ignore[attr-defined]
-        if not updated:
-            db.execute(insert(WebSession).values(id_hash=id_hash, created_at=now, **values))
+            if not result.rowcount:  # type: ignore[attr-defined]
+                # The row went while this request ran: a logout, a timeout or a
+                # purge ended the session. Only a session this request created
+                # may be inserted, so a slow request cannot bring it back.
+                db.commit()
+                response.delete_cookie(name, domain=domain, path=path)
+                return
+        else:
+            # New in this request: no cookie came in, or the one that did named
+            # no live session, or regenerate() gave it a fresh id at login.
+            session.token = secrets.token_urlsafe(32)
+            db.execute(
+                insert(WebSession).values(id_hash=_hash(session.token), created_at=now, **values)
+            )
         db.commit()
 
         response.set_cookie(

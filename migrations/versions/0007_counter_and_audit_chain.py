@@ -30,7 +30,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from app.domain.audit_chain import GENESIS, row_hash
+from app.domain.audit_chain import GENESIS
+from app.domain.audit_chain import unkeyed_row_hash as row_hash
 
 revision: str = "0007_counter_and_audit_chain"
 down_revision: str | None = "0006_certificates"

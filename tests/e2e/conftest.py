@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-
-from tests.support.served import served
+from werkzeug.serving import make_server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
@@ -67,9 +68,31 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+@contextmanager
+def served(make_app: Callable[[str], Flask]) -> Iterator[str]:
+    """A portal on a real HTTP server in a thread; yields its base URL.
+
+    The portal is made once the port is known, from that URL: it is the
+    portal's public address (PUBLIC_BASE_URL), where the identity provider
+    sends the browser back.
+    """
+    server = make_server("localhost", 0, Flask("placeholder"), threaded=True)
+    url = f"http://localhost:{server.server_port}"
+    server.app = make_app(url)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
 @pytest.fixture(scope="session")
-def live_server(app: Flask) -> Iterator[str]:
-    with served(app) as url:
+def live_server(migrated: None, database_url: str, oidc_provider: str) -> Iterator[str]:
+    from tests.conftest import make_test_app
+
+    with served(lambda url: make_test_app(database_url, oidc_provider, PUBLIC_BASE_URL=url)) as url:
         yield url
 
 

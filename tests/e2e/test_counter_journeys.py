@@ -13,8 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import HouseholdVersion
-from tests.e2e.conftest import Phone
-from tests.support.served import served
+from tests.e2e.conftest import Phone, served
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +22,11 @@ def development_server(database_url: str, oidc_provider: str, app: Flask) -> Ite
     development outbox page exists. Same database as the other tests."""
     from tests.conftest import make_test_app
 
-    development = make_test_app(database_url, oidc_provider, RSU_ENV="development", TESTING=True)
-    with served(development) as url:
+    with served(
+        lambda url: make_test_app(
+            database_url, oidc_provider, RSU_ENV="development", TESTING=True, PUBLIC_BASE_URL=url
+        )
+    ) as url:
         yield url
 
 
@@ -85,7 +87,8 @@ def test_salma_serves_youssef_then_youssef_reads_who_accessed_his_data(
     phone.sign_in("youssef", "ar")
     phone.goto("/privacy?lang=ar")
     text = page.locator("main").inner_text()
-    assert "Salma Idrissi" in text and "Annexe administrative Hay Hassani" in text
+    # The office in the page's language: Arabic here.
+    assert "Salma Idrissi" in text and "الملحقة الإدارية الحي الحسني" in text
     assert "بدأ التصرف نيابة عنك، بموافقتك" in text and "غير معطيات أسرتك" in text
     phone.check_page("privacy-ar")
     phone.goto("/privacy/my-data?lang=ar")

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.conftest import make_test_app
-from tests.e2e.conftest import Phone
-from tests.support.served import served
+from tests.e2e.conftest import Phone, served
 
 UNAVAILABLE = {"ar": "الخدمة غير متاحة مؤقتاً", "fr": "Le service est momentanément indisponible"}
 REFUSED = {
@@ -23,11 +22,10 @@ REFUSED = {
 def test_the_database_away_page(
     browser: Any, database_url: str, oidc_provider: str, language: str
 ) -> None:
-    closed = make_url(database_url).set(host="127.0.0.1", port=1)
-    app = make_test_app(closed.render_as_string(hide_password=False), oidc_provider)
+    closed = make_url(database_url).set(host="127.0.0.1", port=1).render_as_string(False)
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     try:
-        with served(app) as base:
+        with served(lambda url: make_test_app(closed, oidc_provider, PUBLIC_BASE_URL=url)) as base:
             phone = Phone(context.new_page(), base)
             response = phone.page.goto(f"{base}/?lang={language}")
             assert response is not None and response.status == 503

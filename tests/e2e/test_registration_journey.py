@@ -99,8 +99,11 @@ def test_amina_registers_her_household(journey: Any) -> None:
     page.wait_for_url("**/household/register/details")
     phone.check_page(f"register-details-{tag}")
     page.locator("a.task-list__link").first.click()
+    shown = ""
     for index in range(3):
-        page.wait_for_url("**/household/register/details/*")
+        # The next member's page, not the one just saved (both match a pattern).
+        page.wait_for_url(lambda url, seen=shown: "/register/details/" in url and url != seen)
+        shown = page.url
         adult = index < 2
         radio(page, "marital_status", "married" if adult else "single")
         page.select_option("select[name=education]", "upper_secondary" if adult else "primary")

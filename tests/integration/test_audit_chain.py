@@ -71,7 +71,7 @@ def test_a_row_rehashed_alone_breaks_the_next_link(db: Session) -> None:
 
     write(db, 4)
     event = db.query(AuditEvent).filter(AuditEvent.seq == 2).one()
-    forged = row_hash(seq=2, occurred_at=event.occurred_at, actor_kind=event.actor_kind,
+    forged = row_hash(audit.chain_key(db), seq=2, occurred_at=event.occurred_at, actor_kind=event.actor_kind,
                       actor_account_id=None, on_behalf_of_person_id=None, channel=event.channel,
                       action="forged", subject_type=None, subject_id=None, details={},
                       previous_hash=event.previous_hash)  # fmt: skip

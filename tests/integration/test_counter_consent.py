@@ -185,3 +185,18 @@ def test_a_deregistration_code_is_spent_only_with_the_deregistration(
     life.deregister(db, person.id, acting)
     db.expire_all()
     assert db.scalar(unused.where(ConsentCode.used_at.is_(None))) is None
+
+
+def test_a_card_expiry_is_accepted_from_today_to_ten_years_ahead(db: Session, demo: None) -> None:
+    person = youssef(db)
+    today = date(2028, 2, 29)
+
+    def problems(expires_on: date) -> set[str]:
+        check = counter.IdentityCheck(person.cnie or "", expires_on.isoformat(), "phone_lost")
+        return set(counter.check_identity(person, check, today))
+
+    assert problems(today) == set()
+    assert problems(date(2038, 2, 28)) == set()  # ten years on, from a 29 February
+    assert problems(date(2038, 3, 1)) == {"expires_on"}
+    assert problems(date(2028, 2, 28)) == {"expires_on"}
+    assert problems(date(2099, 12, 31)) == {"expires_on"}

@@ -23,7 +23,7 @@ def test_nobody_checks_their_own_session(db: Session, demo: None) -> None:
     with pytest.raises(DomainError) as refused:
         counter_supervision.record_check(db, agent, held.id, "confirmed", "")
     assert refused.value.code == "own_session"
-    assert counter_supervision.sessions_to_check(db)[0].session.id == held.id
+    assert counter_supervision.sessions_to_check(db, agent)[0].session.id == held.id
     too_long = "x" * (SUPERVISION_COMMENT_MAX + 1)
     with pytest.raises(DomainError) as invalid:
         counter_supervision.record_check(db, agent, held.id, "problem", too_long)

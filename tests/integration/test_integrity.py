@@ -35,7 +35,10 @@ def file_a_review(app: Flask, db: Session) -> str:
     person = db.scalar(select(Person).where(Person.idcs == "1000000201"))
     assert person is not None
     filing = reviews.Filing("declaration_error", "Le loyer est faux.", "key-1", [("a.pdf", PDF)])
-    review = reviews.file_review(db, person.id, citizen(db, person), filing, store_of(app), 30)
+    scanner = app.extensions["rsu_virus_scanner"]
+    review = reviews.file_review(
+        db, person.id, citizen(db, person), filing, store_of(app), scanner, 30
+    )
     return review.documents[0].storage_name
 
 

@@ -91,7 +91,8 @@ def test_the_active_membership_rule_is_in_the_database(database_url: str, migrat
 def test_rows_written_before_the_chain_are_chained_by_the_migration(scratch_database: str) -> None:
     from sqlalchemy.orm import Session
 
-    from app.services.audit import verify
+    from app.config import DEVELOPMENT_AUDIT_CHAIN_KEY
+    from app.services.audit import ChainReport, verify
 
     config = alembic_config(scratch_database, configure_logger=False)
     command.upgrade(config, "0006_certificates")
@@ -105,8 +106,17 @@ def test_rows_written_before_the_chain_are_chained_by_the_migration(scratch_data
                 ),
                 {"n": 3 - n, "action": f"before_{n}", "details": json.dumps({"n": n})},
             )
+    command.upgrade(config, "0008_counter_supervision")  # chained, not yet keyed
+    command.upgrade(config, "head")  # chained again, with the key
+
+    def verified(key: str) -> ChainReport:
+        with Session(engine, info={"audit_chain_key": key.encode()}) as session:
+            return verify(session)
+
+    assert verified(DEVELOPMENT_AUDIT_CHAIN_KEY).intact
+    assert verified(DEVELOPMENT_AUDIT_CHAIN_KEY).rows == 3
+    assert verified("another key").problem == "its content was changed"
+    command.downgrade(config, "0008_counter_supervision")
     command.upgrade(config, "head")
-    with Session(engine) as session:
-        report = verify(session)
+    assert verified(DEVELOPMENT_AUDIT_CHAIN_KEY).intact
     engine.dispose()
-    assert report.intact and report.rows == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,7 +25,6 @@ from app.models import (
 )
 from app.services import registration as service
 from tests.support.actors import citizen
-from tests.support.parallel import at_once
 from tests.support.registration import ADULT, CHILD, EQUIPMENT, HOUSING, RESIDENCE, SPENDING
 
 RETENTION = timedelta(days=90)
@@ -120,15 +120,23 @@ def test_submitting_twice_gives_one_household_and_the_same_receipt(db: Session, 
 
 def run_together(app: Flask, *jobs: Any) -> list[Any]:
     """Run each job(db) in its own thread and session, released at the same moment."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = [None] * len(jobs)
 
-    def in_a_session(job: Any) -> Any:
-        def run() -> Any:
-            with app.extensions["rsu_db"]() as db:
-                return job(db)
+    def run(index: int, job: Any) -> None:
+        with app.extensions["rsu_db"]() as db:
+            barrier.wait()
+            try:
+                results[index] = job(db)
+            except Exception as error:  # collected for the assertions
+                results[index] = error
 
-        return run
-
-    return at_once([in_a_session(job) for job in jobs], timeout=30)
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
 
 
 @pytest.mark.usefixtures("integrity_checked")

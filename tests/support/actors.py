@@ -21,9 +21,7 @@ def citizen(db: Session, person: Person) -> Actor:
     return Actor.citizen(account.id, person.id)
 
 
-def counter_agent(
-    db: Session, office: str = "Annexe administrative Hay Hassani", subject: str = "agent"
-) -> Actor:
+def counter_agent(db: Session, office: str = "hay-hassani-annex", subject: str = "agent") -> Actor:
     """A counter agent's account and staff record, as the first login makes them."""
     now = clock.now()
     account = Account(issuer="https://idp.test", subject=subject, created_at=now, last_login_at=now)

@@ -6,8 +6,11 @@ from urllib.parse import urlsplit
 
 import requests
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from app.models import Account, AuditEvent, Person, StaffUser, WebSession
 from tests.support.pages import csrf_token_in
 
 
@@ -31,3 +34,19 @@ def login_as(client: FlaskClient, subject: str) -> TestResponse:
     assert answer.status_code in (302, 303), answer.text[:300]
     callback = urlsplit(answer.headers["Location"])
     return client.get(f"{callback.path}?{callback.query}")
+
+
+def rows_a_login_writes(db: Session) -> tuple[int, ...]:
+    """Persons, accounts, staff members, audit rows and signed-in sessions: a
+    refused login must leave each count as it was."""
+    db.expire_all()
+    signed_in = (
+        select(func.count()).select_from(WebSession).where(WebSession.account_id.is_not(None))
+    )
+    return (
+        db.scalar(select(func.count()).select_from(Person)) or 0,
+        db.scalar(select(func.count()).select_from(Account)) or 0,
+        db.scalar(select(func.count()).select_from(StaffUser)) or 0,
+        db.scalar(select(func.count()).select_from(AuditEvent)) or 0,
+        db.scalar(signed_in) or 0,
+    )

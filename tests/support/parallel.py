@@ -1,48 +1,49 @@
-"""Running jobs at the same moment: every limit and every "only once" is tested this way."""
+"""Firing requests at once, to check that limits and "only once" hold under races."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
+from typing import TypeVar
 
-import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.support.served import served
+T = TypeVar("T")
+PARALLEL = 20  # DESIGN.md: every limit and every "only once" is tested with 20 at once
 
 
-def at_once(jobs: Sequence[Callable[[], Any]], timeout: float = 120) -> list[Any]:
-    """Each job in its own thread, released together; their results (or the exception raised)."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
+def at_once(job: Callable[[int], T], count: int = PARALLEL) -> list[T]:
+    """``job(0)`` … ``job(count - 1)``, each in its own thread, released together."""
+    barrier = threading.Barrier(count)
+    results: list[T | BaseException | None] = [None] * count
 
     def run(index: int) -> None:
         barrier.wait()
         try:
-            results[index] = jobs[index]()
-        except Exception as error:  # reported by the caller's assertions
+            results[index] = job(index)
+        except BaseException as error:  # reported below, in the test's thread
             results[index] = error
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(jobs))]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout)
-    return results
+        thread.join(120)
+    assert not any(t.is_alive() for t in threads), "a request never finished"
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results  # type: ignore[return-value]
 
 
-def post_at_once(
-    app: Flask, client: FlaskClient, path: str, count: int, **request: Any
-) -> list[requests.Response]:
-    """The same POST, ``count`` times at once over real HTTP, in the client's session."""
+def same_browser(app: Flask, client: FlaskClient, count: int = PARALLEL) -> list[FlaskClient]:
+    """``count`` clients holding ``client``'s session cookie: one person, many tabs."""
     cookie = client.get_cookie("rsu_session")
     assert cookie is not None, "sign in first"
-    with served(app) as base:
-
-        def send() -> requests.Response:
-            return requests.post(f"{base}{path}", cookies={"rsu_session": cookie.value},
-                                 allow_redirects=False, timeout=120, **request)  # fmt: skip
-
-        return at_once([send] * count)
+    clients = []
+    for _ in range(count):
+        copy = app.test_client()
+        copy.set_cookie("rsu_session", cookie.value)
+        clients.append(copy)
+    return clients

@@ -4,16 +4,33 @@ from __future__ import annotations
 
 import io
 
+import pikepdf
 from flask.testing import FlaskClient
+from PIL import Image
 from werkzeug.test import TestResponse
 
 from tests.support.login import login_as
 from tests.support.pages import csrf_token_in, soup_of
 
-# The smallest files each accepted type can be: their first bytes are what counts.
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+def _blank_pdf() -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _image(kind: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 60)).save(out, kind)
+    return out.getvalue()
+
+
+# Small, whole files of each accepted type: they are read through, not only sniffed.
+PDF = _blank_pdf()
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 
 def review_form(client: FlaskClient) -> dict[str, str]:

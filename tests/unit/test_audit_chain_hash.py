@@ -1,4 +1,5 @@
-"""The chain's hash of a row does not depend on the time zone it was read in."""
+"""The chain's hash of a row does not depend on the time zone it was read in,
+and cannot be computed without the key."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from app.domain.audit_chain import GENESIS, row_hash
 
 
-def hash_at(moment: datetime) -> str:
-    return row_hash(seq=1, occurred_at=moment, actor_kind="system", actor_account_id=None,
+def hash_at(moment: datetime, key: bytes = b"k" * 32) -> str:
+    return row_hash(key, seq=1, occurred_at=moment, actor_kind="system", actor_account_id=None,
                     on_behalf_of_person_id=None, channel="cli", action="a", subject_type=None,
                     subject_id=None, details={}, previous_hash=GENESIS)  # fmt: skip
 
@@ -19,3 +20,8 @@ def test_one_instant_hashes_the_same_in_any_time_zone() -> None:
     naive_utc = in_utc.replace(tzinfo=None)  # as SQLite gives it back
     assert hash_at(in_utc) == hash_at(in_casablanca) == hash_at(naive_utc)
     assert hash_at(in_utc) != hash_at(in_utc + timedelta(microseconds=1))
+
+
+def test_the_hash_depends_on_the_key() -> None:
+    moment = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+    assert hash_at(moment, b"one key") != hash_at(moment, b"another key")

@@ -35,6 +35,7 @@ def test_production_refuses_to_start_and_names_every_missing_setting() -> None:
         "SIGNING_KEY_FILE",
         "SIGNING_CERT_FILE",
         "PUBLIC_BASE_URL",
+        "AUDIT_CHAIN_KEY",
     ):
         assert name in message
 
@@ -44,6 +45,7 @@ PRODUCTION_FILES = {
     "SIGNING_KEY_FILE": "/run/secrets/signing-key.pem",
     "SIGNING_CERT_FILE": "/run/secrets/signing-cert.pem",
     "PUBLIC_BASE_URL": "https://rsu.example.ma",
+    "AUDIT_CHAIN_KEY": "k" * 40,
 }
 
 
@@ -120,3 +122,14 @@ def test_certificate_numbers_carry_60_random_bits_and_catch_every_single_typo() 
                     assert normalize_certificate_number(typo) is None
     assert normalize_certificate_number("١٢٣٤") is None  # Arabic-Indic digits are not ours
     assert normalize_certificate_number("12345") is None
+
+
+def test_production_refuses_the_development_audit_chain_key() -> None:
+    from app.config import DEVELOPMENT_AUDIT_CHAIN_KEY
+
+    env = {"RSU_ENV": "production", "SECRET_KEY": "s" * 40, "OIDC_CLIENT_SECRET": "x",
+           "DATABASE_URL": "postgresql+psycopg://portal@db/rsu", "OIDC_CLIENT_ID": "rsu",
+           "OIDC_ISSUER": "https://esignet.example", **PRODUCTION_FILES}  # fmt: skip
+    validate(settings_from_env(env))
+    with pytest.raises(ConfigError, match="AUDIT_CHAIN_KEY"):
+        validate(settings_from_env({**env, "AUDIT_CHAIN_KEY": DEVELOPMENT_AUDIT_CHAIN_KEY}))

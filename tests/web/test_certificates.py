@@ -174,6 +174,7 @@ def test_verification_shows_only_what_is_needed(
     page = client.get(f"/verify/{format_certificate_number(certificate.number)}?lang=fr")
     assert page.status_code == 200
     assert page.headers["X-Robots-Tag"].startswith("noindex")
+    assert page.headers["Cache-Control"] == "no-store"  # an anonymous visitor's answer too
     text = text_of(page)
     assert "Attestation d'inscription" in text and "Authentique et valable" in text
     assert "Youssef E." in text and "Casablanca-Settat" in text and certificate.sha256 in text
@@ -253,6 +254,9 @@ def test_verification_is_rate_limited(database_url: str, oidc_provider: str, db:
         client.get(f"/verify/{'1' * 19}{luhn_check_digit('1' * 19)}").status_code for _ in range(4)
     ]
     assert codes == [404, 404, 404, 429]
+    # No answer is kept by a browser or a proxy, whatever it says.
+    for path in ("/verify", "/verify?number=1", f"/verify/{'1' * 19}{luhn_check_digit('1' * 19)}"):
+        assert client.get(path).headers["Cache-Control"] == "no-store"
     other_visitor = client.get(
         f"/verify/{'1' * 19}{luhn_check_digit('1' * 19)}", environ_base={"REMOTE_ADDR": "10.0.0.9"}
     )

@@ -107,3 +107,52 @@ def test_unknown_or_unflagged_sessions_are_not_found(
     login_as(client, "supervisor.latifa")
     assert client.get(f"/counter/supervision/{by_code.id}").status_code == 404
     assert client.get("/counter/supervision/999999").status_code == 404
+
+
+def test_a_supervisor_sees_only_the_sessions_of_her_own_prefecture(
+    client: CheckingClient, demo: None, db: Session
+) -> None:
+    # youssef is served by card at Sidi Moumen (agent.youness): Casablanca too,
+    # but the Préfecture d'arrondissements de Sidi Bernoussi, not Hay Hassani.
+    assert serve_with_card(client, agent="agent.youness").status_code == 302
+    end_session(client)
+    elsewhere = flagged(db)
+    assert elsewhere.office == "sidi-moumen-caidat"
+
+    login_as(client, "supervisor.latifa")  # Préfecture d'arrondissements de Hay Hassani
+    queue = client.get("/counter/supervision")
+    assert soup_of(queue).select("a[href^='/counter/supervision/']") == []
+    assert client.get(f"/counter/supervision/{elsewhere.id}").status_code == 404
+    token = csrf_token_in(queue)
+    refused = client.post(f"/counter/supervision/{elsewhere.id}",
+                          data={"csrf_token": token, "outcome": "confirmed"})  # fmt: skip
+    assert refused.status_code == 404
+    db.expire_all()
+    assert flagged(db).supervised_at is None
+    assert (
+        db.scalar(select(AuditEvent).where(AuditEvent.action == "counter_session_examined")) is None
+    )
+
+    # A session at Hay Hassani's annex, in her prefecture, she does see.
+    assert serve_with_card(client, cnie="AB654321").status_code == 302
+    end_session(client)
+    login_as(client, "supervisor.latifa")
+    links = soup_of(client.get("/counter/supervision")).select("a[href^='/counter/supervision/']")
+    assert len(links) == 1 and links[0]["href"] != f"/counter/supervision/{elsewhere.id}"
+
+
+def test_arabic_pages_show_arabic_office_names(
+    client: CheckingClient, demo: None, db: Session
+) -> None:
+    assert serve_with_card(client).status_code == 302
+    assert "الملحقة الإدارية الحي الحسني" in text_of(client.get("/counter?lang=ar"))
+    end_session(client)
+    login_as(client, "supervisor.latifa")
+    arabic = text_of(client.get("/counter/supervision?lang=ar"))
+    assert "الملحقة الإدارية الحي الحسني" in arabic and "عمالة مقاطعات الحي الحسني" in arabic
+    assert "Annexe administrative" not in arabic
+    french = text_of(client.get("/counter/supervision?lang=fr"))
+    assert "Annexe administrative Hay Hassani" in french
+    login_as(client, "youssef")
+    privacy = text_of(client.get("/privacy?lang=ar"))
+    assert "الملحقة الإدارية الحي الحسني" in privacy and "Annexe" not in privacy

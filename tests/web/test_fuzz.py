@@ -48,7 +48,8 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from app.domain.input_rules import FORM_FIELDS, HEADER_VALUE, text_problem
-from app.models import AssistedSession, Household, ReviewRequest
+from app.models import AssistedSession, ConsentCode, Household, ReviewRequest
+from app.models.rate_limits import RateLimitCounter
 from app.web.input_boundary import EVERY_PAGE_QUERY, accepted_by
 from tests.conftest import truncate_all
 from tests.support.counter import end_session, enter_code, latest_code, search, send_code
@@ -57,7 +58,7 @@ from tests.support.integrity import assert_integrity
 from tests.support.login import login_as
 from tests.support.pages import CheckingClient, csrf_token_in
 from tests.support.registration import ADULT, EQUIPMENT, HOUSING, RESIDENCE, SPENDING
-from tests.support.reviews import file_review, post_on_case
+from tests.support.reviews import PDF, file_review, post_on_case
 from tests.support.routes import SHAPED, converter_of
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1200"))
@@ -114,6 +115,8 @@ PLAUSIBLE: dict[str, str] = {
     "due": "soon",
     "state": "x",
     "error": "",
+    "iss": "",
+    "language": "fr",
 }
 assert set(FORM_FIELDS) - {"csrf_token"} <= set(PLAUSIBLE), set(FORM_FIELDS) - set(PLAUSIBLE)
 
@@ -201,7 +204,7 @@ def _build(app: Flask, world: World | None = None) -> World:
                 login_as(client, role)
         # A review request, taken by the reviewer.
         youssef, reviewer = clients["youssef"], clients["reviewer.omar"]
-        filed = file_review(youssef, [("a.pdf", b"%PDF-1.4\n%%EOF\n")])
+        filed = file_review(youssef, [("a.pdf", PDF)])
         number = filed.headers["Location"].rsplit("/", 1)[-1]
         assert post_on_case(reviewer, number, "take").status_code == 302
         # A session opened on a card, ended, for the supervisor to check.
@@ -368,7 +371,7 @@ def _send(case: Case, world: World) -> Any:
 
 REFUSED_CHARACTERS = re.compile("[\x00\u202a-\u202e\u2066-\u2069]")
 # Counting refusals is what these exist for (rate limits, wrong consent codes).
-REFUSAL_COUNTERS = {"rate_limit_hits", "consent_codes"}
+REFUSAL_COUNTERS = {RateLimitCounter.__tablename__, ConsentCode.__tablename__}
 
 
 def _no_unescaped_echo(response: Any) -> None:

@@ -173,3 +173,27 @@ def test_next_brings_back_to_the_page_asked_for(client: CheckingClient, demo: No
     )
     back = urlsplit(answer.headers["Location"])
     assert client.get(f"{back.path}?{back.query}").headers["Location"] == "/me?lang=fr"
+
+
+def test_the_redirect_uri_comes_from_the_public_address_not_the_host_header(
+    client: CheckingClient,
+) -> None:
+    """A forged Host must not make the provider send the code to another site."""
+    token = csrf_token_in(client.get("/login", base_url="http://evil.example"))
+    response = client.post("/login", data={"csrf_token": token}, base_url="http://evil.example")
+    query = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert query["redirect_uri"] == ["http://127.0.0.1:8000/auth/callback"]
+
+
+def test_with_trusted_hosts_other_hosts_are_refused(
+    database_url: str, oidc_provider: str, db: Session
+) -> None:
+    """Production sets TRUSTED_HOSTS to PUBLIC_BASE_URL's host."""
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, oidc_provider, TRUSTED_HOSTS=["rsu.example.ma"])
+    client = app.test_client()
+    assert client.get("/", base_url="https://rsu.example.ma").status_code == 200
+    refused = client.get("/login?lang=fr", base_url="http://evil.example")
+    assert refused.status_code == 400
+    assert "evil.example" not in refused.get_data(as_text=True)

@@ -310,7 +310,8 @@ def test_the_outbox_delivers_the_decision_in_the_citizens_language(
     app: Flask, client: CheckingClient, demo: None, db: Session
 ) -> None:
     number = filed_review(client)
-    client.get("/me?lang=fr")  # youssef switches to French: it becomes his preference
+    token = csrf_token_in(client.get("/me?lang=fr"))  # youssef asks for his messages in French
+    client.post("/me/message-language", data={"csrf_token": token, "language": "fr"})
     login_as(client, "reviewer.omar")
     post_on_case(client, number, "take")
     post_on_case(client, number, "uphold", {"decision_reason": "Maintenu."})

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, redirect, render_template, session, url_for
+from flask import current_app, g, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.integrations.identity import LoginRefused, PendingLogin, identity_provider
+from app.integrations.identity import LoginRefused, ProviderUnavailable, identity_provider
 from app.services import counter
-from app.services.accounts import ClaimNames, sign_in
+from app.services.accounts import sign_in
 from app.web.access import (
     Rule,
     access,
@@ -18,22 +18,25 @@ from app.web.access import (
     is_staff,
     safe_next_url,
 )
-from app.web.auth import bp
+from app.web.auth import bp, pending_logins
 from app.web.input_boundary import accepts, answer, query, query_values
 
 log = logging.getLogger(__name__)
-PENDING_KEY = "pending_login"
-NEXT_KEY = "after_login"
+# What a provider's answer to a login carries that the portal reads (RFC 6749, RFC 9207).
+CALLBACK_PARAMETERS = ("code", "state", "error", "iss")
 
 
-def _claim_names() -> ClaimNames:
-    config = current_app.config
-    return ClaimNames(
-        idcs=config["OIDC_IDCS_CLAIM"],
-        cnie=config["OIDC_CNIE_CLAIM"],
-        roles=config["OIDC_ROLES_CLAIM"],
-        office=config["OIDC_OFFICE_CLAIM"],
-    )
+def public_url(endpoint: str) -> str:
+    """An absolute URL on the portal's public address (PUBLIC_BASE_URL).
+
+    Never built from the request's Host header: a forged Host must not make
+    the provider send a code, or a citizen, to another site.
+    """
+    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint)
+
+
+def _provider_unavailable() -> tuple[str, int]:
+    return render_template("auth/provider_unavailable.html"), 503
 
 
 def landing_url() -> str:
@@ -64,24 +67,27 @@ def login() -> str | Response:
 def start_login() -> Response | tuple[str, int]:
     next_url = safe_next_url(answer("next"))
     try:
-        url, pending = identity_provider().begin(url_for("auth.callback", _external=True))
-    except Exception:
-        log.exception("identity provider unreachable")
-        return render_template("auth/provider_unavailable.html"), 503
-    session[PENDING_KEY] = pending.to_dict()
-    session[NEXT_KEY] = next_url
+        url, pending = identity_provider().begin(public_url("auth.callback"))
+    except ProviderUnavailable as error:
+        log.warning("identity provider unavailable: %s", error)
+        return _provider_unavailable()
+    pending_logins.remember(pending, next_url)
     return redirect(url)
 
 
 @bp.get("/auth/callback")
 @access(Rule.PUBLIC)
-@accepts(query=("code", "state", "error"))
+@accepts(query=CALLBACK_PARAMETERS)
 def callback() -> Response | tuple[str, int]:
-    pending = PendingLogin.from_dict(session.pop(PENDING_KEY, None))
-    next_url = safe_next_url(session.pop(NEXT_KEY, None))
+    answer_of_provider = query_values(*CALLBACK_PARAMETERS)
+    pending, next_url = pending_logins.take(answer_of_provider.get("state"))
+    provider = identity_provider()
     try:
-        identity = identity_provider().complete(query_values("code", "state", "error"), pending)
-        account = sign_in(db.session, identity, _claim_names())
+        identity = provider.complete(answer_of_provider, pending)
+        account = sign_in(db.session, identity, provider.claim_names)
+    except ProviderUnavailable as error:
+        log.warning("identity provider unavailable: %s", error)
+        return _provider_unavailable()
     except LoginRefused as refusal:
         log.warning("login refused: %s", refusal.reason)
         return render_template("auth/refused.html"), 400
@@ -90,14 +96,15 @@ def callback() -> Response | tuple[str, int]:
         return render_template("auth/refused.html"), 400
 
     # A new session id at login: a session id planted before login is worthless.
+    # Logins still in progress in other tabs come along, and may finish too.
+    others = pending_logins.still_pending()
     session.clear()
     session.regenerate()  # type: ignore[attr-defined]
     session.mark_authenticated()  # type: ignore[attr-defined]
     session["account_id"] = account.id
-    from flask import g
-
+    pending_logins.carry_over(others)
     g.account = account
-    return redirect(next_url or landing_url())
+    return redirect(safe_next_url(next_url) or landing_url())
 
 
 @bp.get("/logout")
@@ -119,10 +126,8 @@ def logout() -> Response:
         # free for another counter at once, not when the session times out.
         counter.end_sessions_of(db.session, current_staff_actor("counter"))
     session.destroy()  # type: ignore[attr-defined]
-    from flask import g
-
     g.account = None
-    home = url_for("public.home", _external=True)
+    home = public_url("public.home")
     if was_signed_in:
         provider_logout = identity_provider().end_session_url(home)
         if provider_logout:

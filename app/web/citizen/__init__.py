@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("citizen", __name__)
 
-from app.web.citizen import certificates, household, privacy, register, reviews, routes  # noqa: E402,F401
+from app.web.citizen import (  # noqa: E402,F401
+    certificates,
+    household,
+    message_language,
+    privacy,
+    register,
+    reviews,
+    routes,
+)

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from app.domain.errors import DomainError, NotFound
 from app.extensions import db
 from app.integrations.document_store import document_store
+from app.integrations.virus_scanner import virus_scanner
 from app.services import household_life as life
 from app.services import reviews
 from app.web.access import Rule, access, current_actor, signed_in_person_id
@@ -66,6 +67,7 @@ def review_new() -> str | tuple[str, int] | Response:
             current_actor(),
             filing,
             document_store(),
+            virus_scanner(),
             current_app.config["REVIEW_DUE_DAYS"],
         )
     except DomainError as error:

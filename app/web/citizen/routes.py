@@ -8,8 +8,9 @@ from app.extensions import db
 from app.services import registration, reviews
 from app.services.households import overview_for_person
 from app.services.score_overview import score_overview
-from app.web.access import Rule, access, signed_in_person_id
+from app.web.access import Rule, access, acting_for, current_account, signed_in_person_id
 from app.web.citizen import bp
+from app.web.citizen.message_language import message_language_form
 from app.web.citizen.score_facts import describe as describe_fact
 
 
@@ -24,6 +25,8 @@ def mask_idcs(idcs: str | None) -> str:
 @access(Rule.CITIZEN)
 def me() -> str:
     overview = overview_for_person(db.session, signed_in_person_id())
+    account = current_account()
+    assert account is not None
     draft = None
     blocker = None
     due = None
@@ -50,6 +53,7 @@ def me() -> str:
         reviews=reviews.reviews_of_household(db.session, overview.household.id)
         if overview.household is not None
         else [],
+        language_form=None if acting_for() else message_language_form(account.preferred_locale),
     )
 
 

@@ -28,7 +28,7 @@ CHANNEL = "supervision"
 def supervision_queue() -> str:
     return render_template(
         "counter/supervision_queue.html",
-        to_check=counter_supervision.sessions_to_check(db.session),
+        to_check=counter_supervision.sessions_to_check(db.session, current_staff_actor(CHANNEL)),
     )
 
 
@@ -57,7 +57,7 @@ def supervision_session(session_id: int) -> tuple[str, int] | Response:
         abort(404)
     except DomainError as error:
         try:
-            item = counter_supervision.session_to_check(db.session, session_id)
+            item = counter_supervision.session_to_check(db.session, supervisor, session_id)
         except NotFound:
             abort(404)
         if error.code == "invalid":

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app.domain.errors import DomainError, NotFound
@@ -31,11 +31,19 @@ def _not_indexed(body: str, status: int = 200) -> Response:
     return response
 
 
+def _never_stored() -> None:
+    """No /verify answer is kept (Cache-Control: no-store): a shared computer's
+    cache or a proxy must neither keep which certificate was checked nor serve
+    a status that has since changed (revoked, superseded)."""
+    g.no_store = True
+
+
 @bp.get("/verify")
 @access(Rule.PUBLIC)
 @accepts(query=("number",))
 def verify() -> Response:
     """The form; a typed number is checked for typing errors, then looked up."""
+    _never_stored()
     typed = query("number")
     if typed is None:
         return _not_indexed(render_template("public/verify.html"))
@@ -48,6 +56,7 @@ def verify() -> Response:
 @bp.get("/verify/<typed_certificate_number:number>")
 @access(Rule.PUBLIC)
 def verify_number(number: str) -> Response:
+    _never_stored()
     digits = normalize_certificate_number(number)
     try:
         found = certificates.verify_lookup(
