@@ -1,7 +1,7 @@
 """One input boundary: every value of a request is decoded and bounded here.
 
-Before any view runs (``screen_request``, the first ``before_request`` hook),
-and before anything touches the database:
+In the first ``before_request`` hook (``screen_request``), before the
+database is asked for anything but the session and before any view runs:
 
 - **Size.** A request body is at most ``MAX_CONTENT_LENGTH`` (1 MB); only a
   view that takes uploads (``@accepts(files=...)``) allows the documents a
