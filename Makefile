@@ -9,7 +9,7 @@ TRANSLATIONS := app/translations
 POT := $(TRANSLATIONS)/messages.pot
 
 .DEFAULT_GOAL := help
-.PHONY: help setup dev-keys system-packages run test test-fast lint translations-extract \
+.PHONY: help setup dev-keys system-packages run test test-fast fuzz lint translations-extract \
         translations-update translations-compile clean
 
 help: ## List the targets
@@ -54,6 +54,13 @@ test: setup ## Run every test against PostgreSQL (TEST_DATABASE_URL or local 127
 test-fast: setup ## Tests without the browser ones
 	@$(PY) scripts/ensure_test_database.py
 	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+
+# make test runs a fixed sample of the fuzz test (FUZZ_EXAMPLES, 1200); this
+# draws a new, longer one each time and says how many requests it sent.
+fuzz: setup ## Long fuzz run: hostile input on every route as every role (FUZZ_EXAMPLES, default 20000)
+	@$(PY) scripts/ensure_test_database.py
+	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(VENV)/bin/pytest tests/web/test_fuzz.py $(PYTEST_ARGS); \
+	  status=$$?; cat test-artifacts/fuzz-summary.txt; exit $$status
 
 lint: setup ## ruff and mypy
 	$(VENV)/bin/ruff check .

@@ -31,9 +31,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.integrations.identity import init_identity
     from app.integrations.virus_scanner import init_virus_scanner
     from app.web import init_web
+    from app.web.database_away import init_database_away
+    from app.web.input_boundary import init_input_boundary
     from app.web.sessions import DatabaseSessionInterface
 
     db.init_app(app)
+    # The first two hooks of every request, in this order: the input boundary
+    # screens every value, then the database is reached or the page is a 503.
+    init_input_boundary(app)
+    init_database_away(app)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(

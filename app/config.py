@@ -324,7 +324,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Our forms never use WTForms' own messages (every rule and message is
         # ours), so its catalogues need not be loaded on every request.
         "WTF_I18N_ENABLED": False,
-        "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,
+        # Request size limits are the input boundary's (app/web/input_boundary.py).
     }
 
 

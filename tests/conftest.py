@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,6 +112,7 @@ def app(migrated: None, database_url: str, oidc_provider: str) -> Flask:
 
 
 def truncate_all(app: Flask) -> None:
+    """Empty every table, and the document store with them (its files are rows' bytes)."""
     tables = ", ".join(table.name for table in reversed(Base.metadata.sorted_tables))
     engine = app.extensions["rsu_db"].kw["bind"]
     with engine.begin() as connection:
@@ -118,6 +120,9 @@ def truncate_all(app: Flask) -> None:
         # its trigger, as an attacker could (the anchors are what catch that).
         connection.execute(text("SET LOCAL session_replication_role = replica"))
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    uploads = Path(app.config["UPLOAD_DIR"])
+    for folder in uploads.glob("*"):
+        shutil.rmtree(folder) if folder.is_dir() else folder.unlink()
 
 
 @pytest.fixture
@@ -134,6 +139,16 @@ def db(app: Flask) -> Iterator[Session]:
     finally:
         session.close()
         truncate_all(app)
+
+
+@pytest.fixture
+def integrity_checked(app: Flask, db: Session) -> Iterator[None]:
+    """For tests that hammer the database (in parallel, or with hostile input):
+    afterwards, ``flask integrity check`` finds every invariant holding."""
+    yield
+    from tests.support.integrity import assert_integrity
+
+    assert_integrity(app)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ def register_commands(app: Flask) -> None:
     from app.cli.database import db_group
     from app.cli.demo import demo_group
     from app.cli.drafts import drafts_group
+    from app.cli.integrity import integrity_group
     from app.cli.outbox import outbox_group
     from app.cli.retention import retention_group
     from app.cli.scoring import scoring_group
@@ -20,6 +21,7 @@ def register_commands(app: Flask) -> None:
         db_group,
         demo_group,
         drafts_group,
+        integrity_group,
         outbox_group,
         retention_group,
         scoring_group,

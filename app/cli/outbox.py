@@ -6,6 +6,8 @@ once, on one machine or many: each message is claimed by one of them.
 
 from __future__ import annotations
 
+import logging
+import sys
 import time
 
 import click
@@ -13,6 +15,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 @click.group("outbox", help="Notifications waiting to be sent.")
@@ -37,10 +41,18 @@ def deliver_command(limit: int | None, every: float | None) -> None:
 
     senders = senders_from_config(current_app.config)
     while True:
-        report = deliver(db.session, senders, compose, limit=limit)
-        click.echo(
-            f"Sent {report.sent}, to retry later {report.retrying}, given up {report.failed}."
-        )
-        if every is None:
-            return
+        try:
+            report = deliver(db.session, senders, compose, limit=limit)
+        except Exception as error:
+            # The database away, most likely. A loop keeps going: it will be back.
+            log.exception("outbox delivery stopped")
+            click.echo(f"Delivery stopped: {type(error).__name__}. Nothing was lost.", err=True)
+            if every is None:
+                sys.exit(1)
+        else:
+            click.echo(
+                f"Sent {report.sent}, to retry later {report.retrying}, given up {report.failed}."
+            )
+            if every is None:
+                return
         time.sleep(every)

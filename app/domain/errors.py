@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one answer: a stable code and its parameters.
+
+    The web layer turns it into a sentence in the reader's language
+    (``app/web/messages.py``)."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
 
 class DomainError(Exception):
     """A rule refused the request. ``code`` is stable; the web layer maps it to text."""

@@ -23,14 +23,10 @@ from typing import Any
 
 from app.domain import codes, geography
 from app.domain.declaration import MEMBER_ANSWERS
+from app.domain.errors import Problem
+from app.domain.input_rules import ADDRESS_MAX, bounded_int, plausible_birth_date
 
 MAX_MEMBERS = 30
-
-
-@dataclass(frozen=True)
-class Problem:
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,8 +89,8 @@ def _whole_number(out: Checked, raw: dict[str, Any], name: str, low: int, high: 
     if not _is_number(value):
         out.problems[name] = Problem("whole_number")
         return
-    number = int(value)
-    if number < low or number > high:
+    number = bounded_int(value, low, high)
+    if number is None:
         out.problems[name] = Problem("between", {"min": low, "max": high})
         return
     out.values[name] = number
@@ -166,8 +162,8 @@ def check_residence(raw: dict[str, Any]) -> Checked:
     address = " ".join(_text(raw, "address").split())
     if len(address) < 5:
         out.problems["address"] = Problem("enter_address")
-    elif len(address) > 200:
-        out.problems["address"] = Problem("too_long", {"max": 200})
+    elif len(address) > ADDRESS_MAX:
+        out.problems["address"] = Problem("too_long", {"max": ADDRESS_MAX})
     else:
         out.values["address"] = address
     phone_raw = _text(raw, "phone")
@@ -317,19 +313,9 @@ def check_member_lookup(raw: dict[str, Any], today: date) -> Checked:
         out.problems["idcs"] = Problem("idcs_format")
     else:
         out.values["idcs"] = idcs
-    birth = _text(raw, "birth_date")
-    try:
-        born = date.fromisoformat(birth) if birth else None
-    except ValueError:
-        born = None
-    if not birth:
-        out.problems["birth_date"] = Problem("enter_birth_date")
-    elif born is None:
-        out.problems["birth_date"] = Problem("date_format")
-    elif born > today:
-        out.problems["birth_date"] = Problem("birth_in_future")
-    elif born.year < 1900:
-        out.problems["birth_date"] = Problem("date_format")
+    born = plausible_birth_date(_text(raw, "birth_date"), today)
+    if isinstance(born, Problem):
+        out.problems["birth_date"] = born
     else:
         out.values["birth_date"] = born
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -23,6 +24,10 @@ class DocumentStore(Protocol):
     def read(self, name: str) -> bytes: ...
 
     def delete(self, name: str) -> None: ...
+
+    def names(self) -> Iterator[str]:
+        """Every document kept (for the integrity check: each must have its row)."""
+        ...
 
 
 class LocalDocumentStore:
@@ -51,6 +56,12 @@ class LocalDocumentStore:
 
     def delete(self, name: str) -> None:
         self._path(name).unlink(missing_ok=True)
+
+    def names(self) -> Iterator[str]:
+        # A ".part" file is a save cut short: not a document, and never read.
+        for path in self.root.glob("??/*"):
+            if path.is_file() and path.suffix != ".part":
+                yield path.name
 
 
 def init_document_store(app: Flask) -> None:

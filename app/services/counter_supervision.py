@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.db import transaction
 from app.domain.errors import DomainError, NotFound
+from app.domain.input_rules import SUPERVISION_COMMENT_MAX
 from app.domain.offices import offices_overseen_from
 from app.domain.validation import Problem
 from app.models import AssistedSession, AuditEvent, Person
@@ -31,7 +32,6 @@ from app.services.accounts import staff_name
 from app.services.actors import Actor
 
 OUTCOMES = ("confirmed", "problem")
-COMMENT_LIMIT = 1000
 QUEUE_LIMIT = 200
 # Opening and ending the session are not acts for the citizen.
 SESSION_BOOKKEEPING = ("assisted_session_opened", "assisted_session_ended")
@@ -124,8 +124,8 @@ def record_check(
         problems["outcome"] = Problem("choose")
     elif outcome == "problem" and not comment:
         problems["comment"] = Problem("describe_problem")
-    if len(comment) > COMMENT_LIMIT:
-        problems["comment"] = Problem("too_long", {"max": COMMENT_LIMIT})
+    if len(comment) > SUPERVISION_COMMENT_MAX:
+        problems["comment"] = Problem("too_long", {"max": SUPERVISION_COMMENT_MAX})
     if problems:
         raise DomainError("invalid", problems=problems)
     with transaction(db):

@@ -29,6 +29,7 @@ from app.domain import changes, validation
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on, member_entry
 from app.domain.errors import DomainError
+from app.domain.input_rules import bounded_int
 from app.domain.validation import Checked
 from app.integrations.document_store import DocumentStore
 from app.models import (
@@ -216,29 +217,51 @@ def _new_declaration(
 def _member(declaration: dict[str, Any], position: str) -> dict[str, Any]:
     """A member by position: the form was built from the same version (the lock checks it)."""
     members = declaration["members"]
-    if position.isascii() and position.isdecimal() and int(position) < len(members):
-        return dict(members[int(position)])
-    raise _invalid(Checked(problems={"member": validation.Problem("choose")}))
+    index = bounded_int(position, 0, len(members) - 1)
+    if index is None:
+        raise _invalid(Checked(problems={"member": validation.Problem("choose")}))
+    return dict(members[index])
+
+
+def done_change(db: Session, household_id: int, submission_key: str) -> Applied | None:
+    """What this household's form with this key made, if it was sent before.
+
+    Looked up within the household only: a key never finds another
+    household's change."""
+    done = db.scalar(
+        select(ChangeSubmission).where(
+            ChangeSubmission.household_id == household_id,
+            ChangeSubmission.submission_key == submission_key,
+        )
+    )
+    return Applied(done.household_id, done.version_number) if done is not None else None
 
 
 def declare_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) -> Applied:
     """Apply one declared change: a new version, its score and the audit record, together.
 
-    The same submission key twice gives the first result. A change based on
-    a version that is no longer current raises ``HouseholdChanged``.
+    The same submission key again, in sequence or at the same moment, gives
+    the first result. A change based on a version that is no longer current
+    raises ``HouseholdChanged``. Keys are issued by the server: an empty one
+    is refused, never taken for an earlier change.
     """
-    done = db.get(ChangeSubmission, form.submission_key)
+    if not form.submission_key:
+        raise DomainError("stale_form")
+    household_id = declarant_of_household(db, person_id).household.id
+    done = done_change(db, household_id, form.submission_key)
     if done is not None:
-        return Applied(done.household_id, done.version_number)
+        return done
     try:
         with transaction(db):
             return apply_change(db, person_id, actor, form)
     except IntegrityError as error:
-        done = db.get(ChangeSubmission, form.submission_key)
+        done = done_change(db, household_id, form.submission_key)
         if done is not None:  # the same form, sent twice at once
-            return Applied(done.household_id, done.version_number)
+            return done
         if "uq_memberships_active_person" in str(error.orig):
             raise DomainError("member_in_other_household") from error
+        if "pk_change_submissions" in str(error.orig):  # the key of another household's form
+            raise DomainError("stale_form") from error
         raise
 
 
@@ -272,6 +295,11 @@ def apply_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) ->
     is applied inside the review's decision)."""
     reader = declarant_of_household(db, person_id)
     household = _locked_household(db, reader.household.id)
+    # Once the lock is ours, a twin of this form sent at the same moment has
+    # committed: its result is the answer, not a conflict with it.
+    done = done_change(db, household.id, form.submission_key)
+    if done is not None:
+        return done
     if household.status != HouseholdStatus.ACTIVE.value:
         raise DomainError("deregistered")
     if household.version_number != form.base_version:

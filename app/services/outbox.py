@@ -9,6 +9,12 @@ LOCKED``: several workers can run side by side, each message is held by one
 of them, and a message marked sent is never claimed again. A failed send is
 retried with exponential backoff, then given up as ``failed``.
 
+No message can stop the ones behind it. Whatever goes wrong with one (the
+gateway refuses it, its data cannot be read, a bug), it counts a try and
+waits its turn again, in a transaction of its own; after its last try it is
+``failed``. Only a database that cannot be reached stops delivery, and the
+next run (or the next turn of ``--every``) starts again.
+
 Addresses and language are looked up at delivery, not when writing: the
 rescoring of a million households writes its messages in bulk, and a phone
 number corrected in between is the one that should be used.
@@ -105,8 +111,12 @@ def _address(db: Session, message: OutboxMessage) -> str | None:
 def phone_on_file(db: Session, person: Person) -> str | None:
     """The declarant keeps the household's phone up to date through declared
     changes; that number wins over the one the population register holds."""
-    declared = db.scalar(
-        select(HouseholdVersion.declaration["residence"]["phone"].as_string())
+    # The declaration is read whole and looked into here, not with PostgreSQL's
+    # JSON operators: those fail on the whole document if any answer in it
+    # holds a character they cannot convert (a NUL sent before the input
+    # boundary refused it), and one such household would stop every message.
+    declaration = db.scalar(
+        select(HouseholdVersion.declaration)
         .join(Household, HouseholdVersion.household_id == Household.id)
         .where(
             Household.declarant_id == person.id,
@@ -114,7 +124,8 @@ def phone_on_file(db: Session, person: Person) -> str | None:
             HouseholdVersion.number == Household.version_number,
         )
     )
-    return declared or person.phone
+    declared = (declaration or {}).get("residence", {}).get("phone")
+    return str(declared) if declared else person.phone
 
 
 def language_of(db: Session, person_id: int | None) -> str:
@@ -166,13 +177,43 @@ def deliver(
     """
     report = DeliveryReport()
     while limit is None or report.handled < limit:
-        with transaction(db):
-            now = clock.now()
-            message = _claim_one(db, now)
-            if message is None:
-                break
-            _deliver_one(db, message, senders, compose, now, report)
+        claimed: int | None = None
+        try:
+            with transaction(db):
+                now = clock.now()
+                message = _claim_one(db, now)
+                if message is None:
+                    break
+                claimed = message.id
+                _deliver_one(db, message, senders, compose, now, report)
+        except Exception as error:
+            if claimed is None:
+                raise  # no message at fault: the database itself
+            log.exception("outbox message %s could not be handled", claimed)
+            _set_aside(db, claimed, error, report)
     return report
+
+
+def _set_aside(db: Session, message_id: int, error: Exception, report: DeliveryReport) -> None:
+    """A message whose handling failed unexpectedly counts a try and waits, in
+    a transaction of its own, so that the messages behind it go on."""
+    with transaction(db):
+        message = db.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
+            .with_for_update(skip_locked=True)
+        )
+        if message is None:
+            return
+        message.attempts += 1
+        message.last_error = f"could not be handled: {type(error).__name__}"[:200]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = "failed"
+            _forget_code(message)
+            report.failed += 1
+        else:
+            message.next_attempt_at = clock.now() + backoff(message.attempts)
+            report.retrying += 1
 
 
 def _deliver_one(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from app.domain import codes, validation
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on, member_entry
 from app.domain.errors import DomainError
+from app.domain.input_rules import DRAFT_MAX_BYTES
 from app.domain.validation import Checked, Problem
 from app.integrations.population_register import RegisteredPerson, population_register
 from app.models import Household, Membership, Person, RegistrationDraft, RegistrationSubmission
@@ -228,6 +230,12 @@ def start_or_resume(
         return draft
 
 
+def _within_size(draft: RegistrationDraft) -> None:
+    """A draft keeps what was typed, valid or not, but not without end."""
+    if len(orjson.dumps(draft.data)) > DRAFT_MAX_BYTES:
+        raise DomainError("draft_too_large")
+
+
 def _new_key() -> str:
     return secrets.token_hex(6)
 
@@ -254,6 +262,7 @@ def save_section(
         cleaned = {k: str(v) for k, v in raw.items() if v is not None}
         _touch(draft, retention)
         draft.data["sections"] = {**draft.data.get("sections", {}), section: cleaned}
+        _within_size(draft)
         return check_section(section, cleaned, milieu)
 
 
@@ -346,6 +355,7 @@ def save_member_details(
         member["details"] = cleaned
         _touch(draft, retention)
         draft.data["members"] = members
+        _within_size(draft)
         return validation.check_member(
             cleaned,
             age=age_on(person.birth_date, clock.today()),
@@ -387,9 +397,16 @@ def declaration_of(view: DraftView, today: date) -> dict[str, Any]:
     }
 
 
-def _existing_receipt(db: Session, submission_key: str) -> Receipt | None:
+def _existing_receipt(db: Session, person_id: int, submission_key: str) -> Receipt | None:
+    """The receipt this declarant got for this key, if any: another person's
+    key never finds theirs."""
     submission = db.get(RegistrationSubmission, submission_key)
-    if submission is None or submission.household_id is None or submission.receipt_number is None:
+    if (
+        submission is None
+        or submission.person_id != person_id
+        or submission.household_id is None
+        or submission.receipt_number is None
+    ):
         return None
     household = db.get(Household, submission.household_id)
     assert household is not None
@@ -428,7 +445,7 @@ def submit_registration(
     if draft is None or draft.submission_key != submission_key:
         # A successful submission deletes its draft: a resubmission of the
         # same key (double click, back button, network retry) lands here.
-        existing = _existing_receipt(db, submission_key)
+        existing = _existing_receipt(db, person_id, submission_key)
         if existing is not None:
             return existing
         raise DomainError("stale_form")
@@ -481,7 +498,7 @@ def submit_registration(
     except IntegrityError as error:
         # Whatever collided first (the receipt, or a membership of the same
         # people), an identical submission that won the race is the answer.
-        receipt = _existing_receipt(db, submission_key)
+        receipt = _existing_receipt(db, person_id, submission_key)
         if receipt is not None:
             return receipt
         if "uq_memberships_active_person" in _constraint(error):
@@ -512,7 +529,7 @@ def latest_receipt(db: Session, person_id: int) -> Receipt | None:
         .order_by(RegistrationSubmission.submitted_at.desc())
         .limit(1)
     )
-    return _existing_receipt(db, submission.submission_key) if submission else None
+    return _existing_receipt(db, person_id, submission.submission_key) if submission else None
 
 
 def purge_expired_drafts(db: Session) -> int:

@@ -29,13 +29,13 @@ from app import clock
 from app.db import transaction
 from app.domain import changes, uploads
 from app.domain.errors import DomainError, NotFound
+from app.domain.input_rules import DECISION_REASON_MAX, EXPLANATION_MAX
 from app.domain.scoring import compute_score
 from app.domain.scoring.programmes import programmes_in_force
 from app.domain.validation import Problem
 from app.integrations.document_store import DocumentStore
 from app.integrations.virus_scanner import VirusScanner
 from app.models import (
-    ChangeSubmission,
     Household,
     HouseholdStatus,
     HouseholdVersion,
@@ -50,8 +50,6 @@ from app.services.outbox import notify
 from app.services.score_overview import ScoreOverview, household_overview
 from app.services.scoring import active_model, current_score
 
-EXPLANATION_MAX = 2000
-DECISION_REASON_MAX = 2000
 DUE_SOON = timedelta(days=7)
 
 
@@ -97,6 +95,16 @@ def open_review(db: Session, household_id: int) -> ReviewRequest | None:
     )
 
 
+def filed_with_key(db: Session, household_id: int, submission_key: str) -> ReviewRequest | None:
+    """The household's request filed with this key, if any (never another household's)."""
+    return db.scalar(
+        select(ReviewRequest).where(
+            ReviewRequest.household_id == household_id,
+            ReviewRequest.submission_key == submission_key,
+        )
+    )
+
+
 def file_review(
     db: Session,
     person_id: int,
@@ -106,15 +114,16 @@ def file_review(
     scanner: VirusScanner,
     due_days: int,
 ) -> ReviewRequest:
-    """File a review for the person's household. The same submission key twice
-    gives the first request; a second open request is refused. Files are
-    checked whole and scanned before anything is stored (``uploads``)."""
-    done = db.scalar(
-        select(ReviewRequest).where(ReviewRequest.submission_key == filing.submission_key)
-    )
+    """File a review for the person's household. The same submission key again,
+    in sequence or at the same moment, gives the first request; a second open
+    request is refused. Keys are issued by the server: an empty one is refused.
+    Files are checked whole and scanned before anything is stored (``uploads``)."""
+    if not filing.submission_key:
+        raise DomainError("stale_form")
+    household = household_life.declarant_of_household(db, person_id).household
+    done = filed_with_key(db, household.id, filing.submission_key)
     if done is not None:
         return done
-    household = household_life.declarant_of_household(db, person_id).household
     if household.status != HouseholdStatus.ACTIVE.value:
         raise DomainError("deregistered")
     problems, accepted = check_filing(filing, scanner)
@@ -122,6 +131,8 @@ def file_review(
         raise DomainError("invalid", problems=problems)
     existing = open_review(db, household.id)
     if existing is not None:
+        if existing.submission_key == filing.submission_key:
+            return existing  # its twin, sent at the same moment, was recorded first
         raise DomainError("review_open", number=existing.number)
 
     # Bytes first, outside the transaction; removed again if the request is not recorded.
@@ -135,13 +146,13 @@ def file_review(
     except IntegrityError as error:
         for name in stored:
             store.delete(name)
-        done = db.scalar(
-            select(ReviewRequest).where(ReviewRequest.submission_key == filing.submission_key)
-        )
+        done = filed_with_key(db, household.id, filing.submission_key)
         if done is not None:  # the same form, sent twice at once
             return done
         if "uq_review_requests_open_household" in str(error.orig):
             raise DomainError("review_open") from error
+        if "uq_review_requests_submission_key" in str(error.orig):
+            raise DomainError("stale_form") from error  # the key of another household's form
         raise
     except BaseException:
         for name in stored:
@@ -511,7 +522,7 @@ def correct(
     with transaction(db):
         review = _locked_review(db, number)
         # The same form sent twice: the first sending's outcome.
-        if db.get(ChangeSubmission, change.submission_key) is not None:
+        if household_life.done_change(db, review.household_id, change.submission_key) is not None:
             return Correction(review, applied=True)
         pending = review.pending_correction or {}
         if pending.get("submission_key") == change.submission_key:

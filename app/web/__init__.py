@@ -19,6 +19,7 @@ from app.web import labels
 from app.web.access import acting_for, current_account, init_access, is_staff
 from app.web.errors import init_errors
 from app.web.forms import form_errors
+from app.web.input_boundary import current_path, current_url, kept_query
 from app.web.messages import notice_text, refusal_text
 from app.web.security_headers import init_security_headers
 
@@ -29,9 +30,8 @@ def language_switch_url(language: str) -> str:
     """The current page in another language (or the home page after a POST)."""
     if request.method != "GET" or request.endpoint is None:
         return url_for("public.home", lang=language)
-    args = request.args.to_dict(flat=True)
-    args["lang"] = language
-    return f"{request.path}?{urlencode(args)}"
+    args = {**kept_query(), "lang": language}
+    return f"{current_path()}?{urlencode(args)}"
 
 
 def remember_language(response: Response) -> Response:
@@ -115,6 +115,7 @@ def init_web(app: Flask) -> None:
         asks_occupation=validation.asks_occupation,
         asks_rent=validation.asks_rent,
         age_of=lambda born: age_on(date.fromisoformat(born), clock.today()),
+        current_url=current_url,
     )
     for blueprint in (public_bp, auth_bp, citizen_bp, counter_bp, backoffice_bp):
         app.register_blueprint(blueprint)

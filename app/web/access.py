@@ -19,8 +19,10 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
+from app.domain.input_rules import SAME_SITE_PATH, text_problem
 from app.models import Account, AssistedSession, Person, StaffRole, StaffUser
 from app.services.actors import Actor
+from app.web.input_boundary import current_url
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +70,9 @@ def is_staff(account: Account | None) -> bool:
 
 
 def safe_next_url(target: str | None) -> str | None:
-    """Only same-site paths are followed after login, never another host."""
-    if not target:
+    """Only same-site paths are followed after login, never another host, and
+    never a line break that would end the redirect's header."""
+    if not target or text_problem(target, SAME_SITE_PATH) or "\\" in target:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -78,9 +81,7 @@ def safe_next_url(target: str | None) -> str | None:
 
 
 def _login_redirect() -> Response:
-    next_path = request.full_path if request.method == "GET" else None
-    if next_path and next_path.endswith("?"):
-        next_path = next_path[:-1]
+    next_path = current_url() if request.method == "GET" else None
     return redirect(url_for("auth.login", next=safe_next_url(next_path)))
 
 

@@ -8,20 +8,32 @@ sending it does (``submit``), and where "back" leads.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from typing import Any
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.domain import changes, validation
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Problem
+from app.domain.input_rules import DATABASE_INT_MAX
 from app.extensions import db
 from app.models import Household, HouseholdVersion, Person
 from app.services import household_life as life
+from app.web.input_boundary import (
+    InputRefused,
+    answers,
+    is_htmx,
+    new_submission_key,
+    pressed,
+    query_number,
+    refusal_status,
+    shown_answers,
+    submission_key,
+    whole_number,
+)
 from app.web.messages import refusal_text
 from app.web.questionnaire_forms import (
     ChangeMemberForm,
@@ -31,7 +43,6 @@ from app.web.questionnaire_forms import (
     ResidenceForm,
     SpendingForm,
     apply_problems,
-    form_values,
 )
 
 SECTION_CHANGES: dict[str, tuple[type[FlaskForm], str, tuple[str, ...]]] = {
@@ -42,6 +53,24 @@ SECTION_CHANGES: dict[str, tuple[type[FlaskForm], str, tuple[str, ...]]] = {
     "spending": (SpendingForm, "spending", tuple(validation.SPENDING_LIMITS)),
 }
 MEMBER_FIELDS = ("idcs", "birth_date", *validation.MEMBER_FIELDS)
+LEAVING_FIELDS = ("member", "reason", *validation.MEMBER_FIELDS)
+# What a change form sends besides its answers: the version it was built
+# from, its single-use key, and the button.
+LOCK_FIELDS = ("base_version", "submission_key", "continue")
+# Every field of every kind of change: what the pages declare they read.
+CHANGE_FIELDS = tuple(
+    dict.fromkeys(
+        (
+            *validation.RESIDENCE_FIELDS,
+            *validation.HOUSING_FIELDS,
+            *validation.equipment_fields("rural"),
+            *validation.SPENDING_LIMITS,
+            *MEMBER_FIELDS,
+            *LEAVING_FIELDS,
+            *LOCK_FIELDS,
+        )
+    )
+)
 TEMPLATE = "citizen/household/change.html"
 
 # What sending does: apply the change (or propose it) and say where to go next.
@@ -67,49 +96,66 @@ def _with(form_class: type[FlaskForm], extra: type[FlaskForm] | None) -> type[Fl
     return type(f"{form_class.__name__}With{extra.__name__}", (form_class, extra), {})
 
 
+def answer_fields(kind: str, milieu: str | None) -> tuple[str, ...]:
+    """The answers a kind of change asks."""
+    if kind in SECTION_CHANGES:
+        return SECTION_CHANGES[kind][2] or validation.equipment_fields(milieu)
+    if kind == "phone":
+        return ("phone",)
+    if kind in ("birth", "member_joined"):
+        return MEMBER_FIELDS
+    return LEAVING_FIELDS
+
+
+def _member_position(raw: dict[str, str], declaration: dict[str, Any]) -> None:
+    """Keep ``member`` only if it is the position of a member of this version:
+    the page shows that member's answers."""
+    position = whole_number(raw.get("member", ""), 0, len(declaration["members"]) - 1)
+    if position is None:
+        raw.pop("member", None)
+    else:
+        raw["member"] = str(position)
+
+
 def _change_form(
     kind: str, declaration: dict[str, Any], milieu: str | None, extra: type[FlaskForm] | None
 ) -> tuple[FlaskForm, dict[str, Any]]:
-    """The form for one kind of change, filled with the current answers on GET."""
-    get = request.method == "GET"
+    """The form for one kind of change: the current answers on GET, those sent on POST."""
+    if request.method != "GET":
+        raw: dict[str, Any] = shown_answers(*answer_fields(kind, milieu))
+        if "member" in raw:
+            _member_position(raw, declaration)
+        kwargs: dict[str, Any] = {"region": raw.get("region")} if kind == "residence" else {}
+        form_class = SECTION_CHANGES[kind][0] if kind in SECTION_CHANGES else None
+        return _with(form_class or _form_class(kind), extra)(**kwargs), raw
     if kind in SECTION_CHANGES:
-        form_class, section, fields = SECTION_CHANGES[kind]
+        form_class, section, _fields = SECTION_CHANGES[kind]
         raw = {k: _raw(v) for k, v in declaration[section].items()}
-        if not get:
-            raw = form_values(request.form, fields or validation.equipment_fields(milieu))
-        kwargs: dict[str, Any] = {"data": raw} if get else {}
-        if kind == "residence":
-            kwargs["region"] = raw.get("region")
+        kwargs = (
+            {"data": raw, "region": raw.get("region")} if kind == "residence" else {"data": raw}
+        )
         return _with(form_class, extra)(**kwargs), raw
+    raw = {}
     if kind == "phone":
-        raw = (
-            {"phone": declaration["residence"]["phone"]}
-            if get
-            else form_values(request.form, ("phone",))
-        )
-        cls = _with(ResidenceForm, extra)
-        return cls(data=raw) if get else cls(), raw
+        raw = {"phone": declaration["residence"]["phone"]}
+    elif kind == "birth":
+        raw = {"relation": "child"}
+    elif kind == "member_situation":
+        position = query_number("member", 0, DATABASE_INT_MAX)
+        if position is not None:
+            if position >= len(declaration["members"]):
+                abort(404)
+            raw = {k: _raw(v) for k, v in declaration["members"][position].items()}
+            raw["member"] = str(position)
+    return _with(_form_class(kind), extra)(data=raw), raw
+
+
+def _form_class(kind: str) -> type[FlaskForm]:
+    if kind == "phone":
+        return ResidenceForm
     if kind in ("birth", "member_joined"):
-        raw = (
-            {"relation": "child"}
-            if (get and kind == "birth")
-            else form_values(request.form, MEMBER_FIELDS)
-        )
-        cls = _with(ChangeMemberForm, extra)
-        return cls(data=raw) if get else cls(), raw
-    raw = (
-        form_values(request.form, ("member", "reason", *validation.MEMBER_FIELDS))
-        if not get
-        else {}
-    )
-    if get and kind == "member_situation" and request.args.get("member", "").isdigit():
-        index = int(request.args["member"])
-        members = declaration["members"]
-        if 0 <= index < len(members):
-            raw = {k: _raw(v) for k, v in members[index].items()}
-            raw["member"] = str(index)
-    cls = _with(MemberDetailsForm, extra)
-    return cls(data=raw) if get else cls(), raw
+        return ChangeMemberForm
+    return MemberDetailsForm
 
 
 def _partial(kind: str) -> str:
@@ -136,13 +182,16 @@ def change_page(
     household: Household,
     submit: Submit,
     *,
+    key_kind: str,
     back_url: str,
     extra_form: type[FlaskForm] | None = None,
     context: dict[str, Any] | None = None,
 ) -> str | tuple[str, int] | Response:
     """GET: the form with the current answers. POST from htmx: the answers
     checked as typed. POST: ``submit``, with conflicts and refusals shown on
-    the same page, nothing typed lost."""
+    the same page, nothing typed lost.
+
+    ``key_kind`` names the form its submission keys are bound to."""
     current = life.current_version(db.session, household)
     declaration = current.declaration
     milieu = declaration["residence"].get("milieu")
@@ -155,23 +204,32 @@ def change_page(
         "people": people_of(declaration),
         "view": {"milieu": milieu},
         "base_version": household.version_number,
-        "submission_key": secrets.token_urlsafe(32),
+        "submission_key": new_submission_key(key_kind),
         "back_url": back_url,
         **(context or {}),
     }
     if request.method == "GET":
         return render_template(TEMPLATE, **page)
 
-    inline = bool(request.headers.get("HX-Request")) and "continue" not in request.form
-    if inline:
-        # Checked as typed, with the same rules; nothing is applied.
-        checked = _check_only(kind, raw, milieu)
-        apply_problems(form, checked.problems, only={k for k, v in raw.items() if v.strip()})
-        return render_template(_partial(kind), **page)
+    inline = is_htmx() and not pressed("continue")
+    try:
+        typed = answers(*answer_fields(kind, milieu))
+        if inline:
+            # Checked as typed, with the same rules; nothing is applied.
+            checked = _check_only(kind, typed, milieu)
+            apply_problems(form, checked.problems, only={k for k, v in typed.items() if v.strip()})
+            return render_template(_partial(kind), **page)
+        base = whole_number(answers("base_version").get("base_version", ""), 1, DATABASE_INT_MAX)
+        if base is None:
+            raise InputRefused({"base_version": Problem("form_not_as_given")})
+        change = life.ChangeForm(kind, base, submission_key(key_kind), typed)
+    except InputRefused as refused:
+        # Shown again with a new key and the current version: sent again, it counts once.
+        apply_problems(form, refused.problems)
+        template = _partial(kind) if inline else TEMPLATE
+        return render_template(template, page_has_errors=True, **page), refusal_status()
 
-    base = int(request.form.get("base_version", "0") or 0)
-    change = life.ChangeForm(kind, base, request.form.get("submission_key", ""), raw)
-    page["submission_key"] = change.submission_key or page["submission_key"]
+    page["submission_key"] = change.submission_key
     try:
         return submit(change, form)
     except life.HouseholdChanged:
@@ -189,7 +247,7 @@ def change_page(
             else [],
             conflict_by=latest,
             base_version=household.version_number,
-            submission_key=secrets.token_urlsafe(32),
+            submission_key=new_submission_key(key_kind),
             people=people_of(
                 latest.declaration, *([base_version.declaration] if base_version else [])
             ),

@@ -9,6 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from app.domain.errors import DomainError
+from app.web.messages import REFUSALS, refusal_text
+
 log = logging.getLogger(__name__)
 
 # (title, explanation) for each status we answer with a page of our own.
@@ -31,7 +34,7 @@ ERROR_TEXTS = {
     ),
     413: (
         _l("What you sent is too large"),
-        _l("Send smaller files, then try again."),
+        _l("Nothing was saved. Shorten your answers or send smaller files, then try again."),
     ),
     429: (
         _l("Too many attempts"),
@@ -40,6 +43,10 @@ ERROR_TEXTS = {
     500: (
         _l("Sorry, there is a problem with the service"),
         _l("Nothing you did caused this. Try again later."),
+    ),
+    503: (
+        _l("The service is unavailable for a moment"),
+        _l("Nothing you did caused this. Try again in a few minutes."),
     ),
 }
 CSRF_TEXTS = (
@@ -57,7 +64,23 @@ def render_error(status: int, texts: tuple[object, object] | None = None) -> tup
     )
 
 
+# A refusal no view handled: the page says what was refused, never a 500.
+REFUSAL_STATUS = {
+    "invalid": 400,
+    "not_found": 404,
+    "no_draft": 404,
+    "forbidden": 403,
+    "draft_too_large": 413,
+}
+
+
 def init_errors(app: Flask) -> None:
+    from app.web.database_away import (
+        is_database_unreachable,
+        mark_database_unavailable,
+        unavailable_page,
+    )
+
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[str, int]:
         return render_error(400, CSRF_TEXTS)
@@ -75,9 +98,22 @@ def init_errors(app: Flask) -> None:
             return error
         return render_error(error.code)
 
+    @app.errorhandler(DomainError)
+    def _refused(error: DomainError) -> tuple[str, int]:
+        status = REFUSAL_STATUS.get(error.code, 409)
+        title, explanation = ERROR_TEXTS.get(status, ERROR_TEXTS[400])
+        said = refusal_text(error.code) if error.code in REFUSALS else explanation
+        return render_error(status, (title, said))
+
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> tuple[str, int]:
-        if isinstance(error, HTTPException):
+    def _unexpected(error: Exception) -> tuple[str, int] | Response:
+        # Errors raised outside a view (opening or saving the session) arrive
+        # wrapped in an InternalServerError.
+        original = getattr(error, "original_exception", None) or error
+        if is_database_unreachable(original):
+            mark_database_unavailable(original)
+            return unavailable_page()
+        if isinstance(error, HTTPException) and original is error:
             return _http(error)  # type: ignore[return-value]
-        log.exception("unexpected error", exc_info=error)
+        log.exception("unexpected error", exc_info=original)
         return render_error(InternalServerError.code)

@@ -14,7 +14,8 @@ def form_errors(form: FlaskForm | None) -> list[tuple[str, str]]:
     """
     if form is None:
         return []
-    found: list[tuple[str, str]] = []
+    # Problems of the whole form come first, and lead to the form's top.
+    found: list[tuple[str, str]] = [("main", str(message)) for message in form.form_errors]
     for field in form:
         if field.errors:
             anchor = f"{field.id}-0" if field.type == "RadioField" else field.id

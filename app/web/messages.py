@@ -22,6 +22,18 @@ PROBLEMS = {
     "between": _l("Enter a number between %(min)s and %(max)s"),
     "decimal_places": _l("Enter a number with at most %(places)s digits after the decimal point"),
     "too_long": _l("Enter at most %(max)s characters"),
+    "invalid_characters": _l(
+        "Remove the invisible or control characters from this answer, then send it again"
+    ),
+    "invalid_encoding": _l(
+        "Some characters of this answer could not be read. Type it again, then send it again"
+    ),
+    # Translators: a hidden part of the form (its key or version) was missing or changed.
+    "form_not_as_given": _l(
+        "This form did not come back as it was given, so nothing was saved. Your answers "
+        "are below: check them, then send the form again."
+    ),
+    "confirm_deregistration": _l("Confirm that you understand what deregistration means"),
     "province_not_in_region": _l("Select a province or prefecture of the region you chose"),
     "enter_address": _l("Enter your address: street, number, neighbourhood or douar"),
     "enter_phone": _l("Enter a mobile phone number"),
@@ -116,6 +128,9 @@ REFUSALS = {
         "them from your list, or ask them to leave the other household first."
     ),
     "no_draft": _l("Your registration draft was not found. It may have expired: start again."),
+    "draft_too_large": _l(
+        "Your registration draft has become too large to be saved. Shorten your answers."
+    ),
     "no_pending_member": _l("Search for the person again before adding them."),
     "not_declarant": _l("Only the declarant of your household can declare changes."),
     "deregistered": _l("This household is no longer registered."),

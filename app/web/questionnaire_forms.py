@@ -211,12 +211,15 @@ class DeregisterForm(FlaskForm):
 def apply_problems(
     form: FlaskForm, problems: dict[str, Problem], only: set[str] | None = None
 ) -> None:
-    """Show the domain's problems on the form's fields (``only``: those fields alone)."""
+    """Show the domain's problems on the form's fields (``only``: those fields alone).
+
+    A problem with a field the person cannot see (a hidden field, or one this
+    form does not have) is said once for the whole form: it was not sent as
+    it was given."""
     for name, problem in problems.items():
-        if name in form and (only is None or name in only):
+        if only is not None and name not in only:
+            continue
+        if name in form and form[name].type != "HiddenField":
             form[name].errors = [problem_text(problem)]
-
-
-def form_values(form_data: Any, names: tuple[str, ...]) -> dict[str, str]:
-    """The submitted answers for ``names``, as typed."""
-    return {name: form_data.get(name, "") for name in names if form_data.get(name) is not None}
+        elif not form.form_errors:
+            form.form_errors.append(problem_text(Problem("form_not_as_given")))

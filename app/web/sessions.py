@@ -20,11 +20,18 @@ from typing import Any
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete, insert, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import CallbackDict
 
 from app import clock
 from app.models import WebSession
+from app.web.database_away import (
+    database_unavailable,
+    is_database_unreachable,
+    mark_database_unavailable,
+    needs_database,
+)
 
 # Refreshing last_seen_at on every request would make every page a write; a
 # minute of precision is plenty for a 30-minute idle timeout.
@@ -97,10 +104,16 @@ class DatabaseSessionInterface(SessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         token = request.cookies.get(self.get_cookie_name(app))
-        if not token or len(token) > 128:
+        if not token or len(token) > 128 or not needs_database(request, app.static_url_path):
             return ServerSession()
         db = self._db()
-        row = db.get(WebSession, _hash(token))
+        try:
+            row = db.get(WebSession, _hash(token))
+        except SQLAlchemyError as error:
+            if not is_database_unreachable(error):
+                raise
+            mark_database_unavailable(error)  # the request then answers 503
+            return ServerSession()
         if row is None:
             return ServerSession()
         now = clock.now()
@@ -124,6 +137,8 @@ class DatabaseSessionInterface(SessionInterface):
         path = self.get_cookie_path(app)
         now = clock.now()
 
+        if database_unavailable():
+            return  # the cookie stays as it was: the session is still good for later
         deleting = session.destroyed or (not session and session.modified)
         if not deleting and not session and not session.row_exists:
             return  # nothing to keep: no row, no cookie

@@ -83,6 +83,7 @@ def test_a_row_rehashed_alone_breaks_the_next_link(db: Session) -> None:
     assert report.broken_seq == 3 and report.problem == "it does not follow the row before it"
 
 
+@pytest.mark.usefixtures("integrity_checked")
 def test_concurrent_writers_append_one_after_the_other(app: Flask, db: Session) -> None:
     factory = app.extensions["rsu_db"]
     errors: list[BaseException] = []

@@ -34,6 +34,7 @@ def codes_sent(db: Session) -> list[OutboxMessage]:
     return list(db.scalars(query.order_by(OutboxMessage.id)))
 
 
+@pytest.mark.usefixtures("integrity_checked")
 def test_parallel_guesses_count_one_after_the_other(app: Flask, db: Session, demo: None) -> None:
     agent = counter_agent(db)
     person_id = youssef(db).id

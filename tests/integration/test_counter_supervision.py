@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import DomainError
+from app.domain.input_rules import SUPERVISION_COMMENT_MAX
 from app.models import Person
 from app.services import counter, counter_supervision
 from tests.support.actors import counter_agent
@@ -23,7 +24,7 @@ def test_nobody_checks_their_own_session(db: Session, demo: None) -> None:
         counter_supervision.record_check(db, agent, held.id, "confirmed", "")
     assert refused.value.code == "own_session"
     assert counter_supervision.sessions_to_check(db, agent)[0].session.id == held.id
-    too_long = "x" * (counter_supervision.COMMENT_LIMIT + 1)
+    too_long = "x" * (SUPERVISION_COMMENT_MAX + 1)
     with pytest.raises(DomainError) as invalid:
         counter_supervision.record_check(db, agent, held.id, "problem", too_long)
     assert "comment" in invalid.value.details["problems"]

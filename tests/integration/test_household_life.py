@@ -45,6 +45,7 @@ def change(
     return life.ChangeForm(kind, base, key, answers)
 
 
+@pytest.mark.usefixtures("integrity_checked")
 def test_two_changes_based_on_the_same_version_one_wins_the_other_is_told(
     app: Flask, db: Session, demo: None
 ) -> None:

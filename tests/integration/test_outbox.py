@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app import clock
 from app.integrations.mail import SmtpMail
 from app.integrations.sms import HttpSms
-from app.models import Account, OutboxMessage, Person
+from app.models import Account, HouseholdVersion, OutboxMessage, Person
 from app.services import outbox
 from app.services.outbox import DeliveryFailed
 
@@ -62,6 +62,7 @@ class Recorder:
             self.sent.append(body)
 
 
+@pytest.mark.usefixtures("integrity_checked")
 def test_two_workers_send_each_message_exactly_once(app: Flask, demo: None, db: Session) -> None:
     queue(db, 120)
     gateway = Recorder(delay=0.002)
@@ -277,3 +278,64 @@ def test_the_deliver_command(app: Flask, demo: None, db: Session) -> None:
     db.expire_all()
     statuses = Counter(m.status for m in db.scalars(select(OutboxMessage)))
     assert statuses == {"sent": 3, "failed": 1}
+
+
+def poison_the_declaration(db: Session) -> None:
+    """youssef's current declaration holds a NUL, as one could before the input boundary:
+    PostgreSQL's JSON operators then fail on the whole document."""
+    declaration = dict(db.scalar(select(HouseholdVersion.declaration)) or {})
+    declaration["residence"] = {**declaration["residence"], "address": "12 rue\x00 Al Massira"}
+    db.execute(
+        text("UPDATE household_versions SET declaration = CAST(:d AS json)"),
+        {"d": json.dumps(declaration)},
+    )
+    db.commit()
+    assert "\\u0000" in str(db.scalar(text("SELECT declaration::text FROM household_versions")))
+
+
+class Stumbling:
+    """A gateway with a bug for one message: it raises what no sender should."""
+
+    def __init__(self, bad: int) -> None:
+        self.bad = bad
+        self.sent: list[str] = []
+
+    def send(self, address: str, subject: str, body: str) -> None:
+        if body.endswith(f":{self.bad}"):
+            raise RuntimeError("a bug in the gateway adapter")
+        self.sent.append(body)
+
+
+def test_a_message_that_cannot_be_sent_never_stops_the_others(db: Session, demo: None) -> None:
+    poison_the_declaration(db)
+    queue(db, 5)
+    gateway = Stumbling(bad=0)  # the first in the queue
+    report = outbox.deliver(db, {"sms": gateway}, numbered)
+    assert gateway.sent == ["ar:1", "ar:2", "ar:3", "ar:4"]  # the NUL stops no one either
+    assert (report.sent, report.retrying, report.failed) == (4, 1, 0)
+    db.expire_all()
+    stuck = db.scalar(select(OutboxMessage).order_by(OutboxMessage.id).limit(1))
+    assert stuck is not None and stuck.status == "pending" and stuck.attempts == 1
+    assert stuck.last_error == "could not be handled: RuntimeError"
+    # It keeps its turn after the others, try after try, and fails for good at the end.
+    at = clock.now()
+    for _ in range(outbox.MAX_ATTEMPTS - 1):
+        at += outbox.LONGEST_WAIT
+        with clock.freeze(at):
+            outbox.deliver(db, {"sms": gateway}, numbered)
+    db.expire_all()
+    assert db.scalar(select(OutboxMessage.status).where(OutboxMessage.id == stuck.id)) == "failed"
+    assert gateway.sent == ["ar:1", "ar:2", "ar:3", "ar:4"]
+
+
+def test_the_phone_on_file_and_the_counter_search_read_a_poisoned_declaration(
+    client: Any, db: Session, demo: None
+) -> None:
+    from tests.support.counter import search
+    from tests.support.login import login_as
+
+    poison_the_declaration(db)
+    assert outbox.phone_on_file(db, youssef(db)) == "+212661234567"
+    login_as(client, "agent.salma")
+    assert search(client, "AB123456").status_code == 302
+    assert client.get("/counter/citizen").status_code == 200

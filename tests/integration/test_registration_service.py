@@ -139,6 +139,7 @@ def run_together(app: Flask, *jobs: Any) -> list[Any]:
     return results
 
 
+@pytest.mark.usefixtures("integrity_checked")
 def test_the_same_key_sent_twice_at_once_gives_one_receipt(
     app: Flask, db: Session, demo: None
 ) -> None:
@@ -150,6 +151,7 @@ def test_the_same_key_sent_twice_at_once_gives_one_receipt(
     assert db.scalar(select(func.count()).select_from(Household)) == 2
 
 
+@pytest.mark.usefixtures("integrity_checked")
 def test_two_declarants_with_the_same_person_at_once_exactly_one_succeeds(
     app: Flask, db: Session, demo: None
 ) -> None:

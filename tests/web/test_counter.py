@@ -17,6 +17,7 @@ from tests.support.counter import end_session, enter_code, latest_code, search, 
 from tests.support.household import declare
 from tests.support.login import login_as
 from tests.support.pages import CheckingClient, csrf_token_in, soup_of, text_of
+from tests.support.routes import fill
 
 
 def open_sessions(db: Session) -> list[AssistedSession]:
@@ -166,13 +167,7 @@ def test_two_agents_cannot_serve_one_household_at_once(
 
 
 def citizen_routes(app: Flask) -> list[tuple[str, str]]:
-    values = {
-        "kind": "housing",
-        "number": "1",
-        "document_id": "1",
-        "key": "k",
-        "section": "housing",
-    }
+    values = {"kind": "housing", "section": "housing"}
     found = []
     for rule in app.url_map.iter_rules():
         if (
@@ -180,10 +175,7 @@ def citizen_routes(app: Flask) -> list[tuple[str, str]]:
             or rule_of(app.view_functions[rule.endpoint]) is not Rule.CITIZEN
         ):
             continue
-        path = rule.rule
-        for name in rule.arguments:
-            for converter in ("", "int:"):
-                path = path.replace(f"<{converter}{name}>", values.get(name, "1"))
+        path = fill(rule, values)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((method, path))
     return found

@@ -88,9 +88,12 @@ def test_twenty_wrong_birth_dates_at_once_get_ten_answers(
     answers = {"relation": "spouse", "marital_status": "married", "education": "primary",
                "activity": "homemaker", "disability": "no", "health_coverage": "none"}  # fmt: skip
 
+    # Twenty forms, each with the key the server issued with it.
+    keys = [change_form(client, "member_joined")["submission_key"] for _ in range(PARALLEL)]
+
     def guess(i: int) -> int:
         data = {**hidden, **answers, "idcs": "1000000102", "birth_date": f"1984-01-{i + 1:02d}",
-                "submission_key": f"guess-{i}", "continue": "1"}  # fmt: skip
+                "submission_key": keys[i], "continue": "1"}  # fmt: skip
         return tabs[i].post("/household/changes/member_joined", data=data).status_code
 
     statuses = at_once(guess)

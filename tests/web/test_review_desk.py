@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
@@ -22,52 +20,19 @@ from app.services import outbox
 from tests.support.household import declare
 from tests.support.login import login_as
 from tests.support.pages import CheckingClient, csrf_token_in, soup_of, text_of
-from tests.support.reviews import PDF, file_review
+from tests.support.reviews import (
+    correct,
+    filed_review,
+    post_on_case,
+    taken_by_omar,
+)
+from tests.support.routes import fill
 
 SPENDING = {"electricity_bill": "180", "water_bill": "70", "telecom": "100", "butane_bottles": "3"}
 # Slightly more spending: the score rises but stays under every threshold.
 SMALL_CORRECTION = {**SPENDING, "electricity_bill": "220", "telecom": "120"}
 # Much more: the household leaves AMO Tadamon for AMO Achamil.
 ELIGIBILITY_CORRECTION = {**SPENDING, "electricity_bill": "400", "telecom": "300"}
-
-
-def filed_review(client: CheckingClient) -> str:
-    login_as(client, "youssef")
-    response = file_review(client, [("quittance.pdf", PDF)])
-    assert response.status_code == 302
-    return response.headers["Location"].rsplit("/", 1)[-1]
-
-
-def post(
-    client: CheckingClient, number: str, action: str, data: dict[str, str] | None = None
-) -> Any:
-    token = csrf_token_in(client.get(f"/backoffice/reviews/{number}?lang=fr"))
-    return client.post(
-        f"/backoffice/reviews/{number}/{action}", data={"csrf_token": token, **(data or {})}
-    )
-
-
-def correct(
-    client: CheckingClient,
-    number: str,
-    answers: dict[str, str],
-    reason: str = "Factures vérifiées.",
-) -> Any:
-    path = f"/backoffice/reviews/{number}/correct/spending"
-    form = soup_of(client.get(path)).find("form", id="section-form")
-    assert form is not None
-    hidden = {
-        str(i["name"]): str(i["value"]) for i in form.find_all("input", attrs={"type": "hidden"})
-    }
-    return client.post(path, data={**hidden, **answers, "decision_reason": reason, "continue": "1"})
-
-
-def taken_by_omar(client: CheckingClient) -> str:
-    """youssef files a request; reviewer.omar, signed in, takes it."""
-    number = filed_review(client)
-    login_as(client, "reviewer.omar")
-    assert post(client, number, "take").status_code == 302
-    return number
 
 
 def review_row(db: Session) -> ReviewRequest:
@@ -84,9 +49,7 @@ def backoffice_paths(app: Flask, number: str, document_id: int) -> list[tuple[st
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/backoffice"):
             continue
-        path = rule.rule
-        for name in rule.arguments:
-            path = path.replace(f"<{name}>", values[name]).replace(f"<int:{name}>", values[name])
+        path = fill(rule, values)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.append((method, path))
     return paths
@@ -174,15 +137,15 @@ def test_a_review_decided_end_to_end_and_the_citizen_reads_the_decision(
     assert len(viewed) == 1 and viewed[0].details["purpose"] == "review"
     assert viewed[0].on_behalf_of_person_id == db.scalar(select(Household.declarant_id))
 
-    assert post(client, number, "take").status_code == 302
+    assert post_on_case(client, number, "take").status_code == 302
     assert review_row(db).status == "in_review"
-    missing = post(client, number, "uphold", {"decision_reason": "  "})
+    missing = post_on_case(client, number, "uphold", {"decision_reason": "  "})
     assert (
         missing.status_code == 200 and soup_of(missing).find(id="decision_reason-error") is not None
     )
     assert review_row(db).status == "in_review"
     reason = "Les factures envoyées correspondent aux montants déclarés : l'indice est maintenu."
-    assert post(client, number, "uphold", {"decision_reason": reason}).status_code == 302
+    assert post_on_case(client, number, "uphold", {"decision_reason": reason}).status_code == 302
     review = review_row(db)
     assert (review.status, review.decision, review.decision_reason) == ("decided", "upheld", reason)
     decided = db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "review_decided")).all()
@@ -203,8 +166,8 @@ def test_only_the_reviewer_who_took_it_decides(
     assert "En cours d'examen par Omar Benali" in text_of(
         client.get(f"/backoffice/reviews/{number}?lang=fr")
     )
-    assert post(client, number, "take").status_code == 409
-    assert post(client, number, "uphold", {"decision_reason": "Non."}).status_code == 409
+    assert post_on_case(client, number, "take").status_code == 409
+    assert post_on_case(client, number, "uphold", {"decision_reason": "Non."}).status_code == 409
     assert client.get(f"/backoffice/reviews/{number}/correct/spending").status_code == 409
     assert (
         review_row(db).assigned_to_account_id is not None and review_row(db).status == "in_review"
@@ -263,13 +226,13 @@ def test_a_correction_that_changes_eligibility_needs_a_second_reviewer(
     ]
     assert db.scalar(select(func.max(HouseholdVersion.number))) == 1  # nothing applied yet
     # omar cannot approve his own correction.
-    assert post(client, number, "approve").status_code == 409
+    assert post_on_case(client, number, "approve").status_code == 409
     assert review_row(db).status == "awaiting_approval"
 
     login_as(client, "reviewer.nadia")
     page = text_of(client.get(f"/backoffice/reviews/{number}?lang=fr"))
     assert "Perd AMO Tadamon." in page and "Écrite par Omar Benali" in page
-    assert post(client, number, "approve").status_code == 302
+    assert post_on_case(client, number, "approve").status_code == 302
     review = review_row(db)
     assert (review.status, review.decision, review.corrected_version_number) == (
         "decided",
@@ -298,7 +261,7 @@ def test_a_correction_overtaken_by_the_household_goes_back_to_its_reviewer(
     assert "ne peut plus être appliquée" in text_of(
         client.get(f"/backoffice/reviews/{number}?lang=fr")
     )
-    assert post(client, number, "approve").status_code == 302
+    assert post_on_case(client, number, "approve").status_code == 302
     review = review_row(db)
     assert review.status == "in_review" and review.pending_correction is None
     # Version 2 is youssef's phone; the correction made nothing.
@@ -311,9 +274,9 @@ def test_a_second_reviewer_can_send_a_correction_back(
     number = taken_by_omar(client)
     correct(client, number, ELIGIBILITY_CORRECTION)
     login_as(client, "reviewer.nadia")
-    assert post(client, number, "refuse", {"decision_reason": ""}).status_code == 200
+    assert post_on_case(client, number, "refuse", {"decision_reason": ""}).status_code == 200
     assert (
-        post(
+        post_on_case(
             client, number, "refuse", {"decision_reason": "Les factures ne sont pas lisibles."}
         ).status_code
         == 302
@@ -350,8 +313,8 @@ def test_the_outbox_delivers_the_decision_in_the_citizens_language(
     token = csrf_token_in(client.get("/me?lang=fr"))  # youssef asks for his messages in French
     client.post("/me/message-language", data={"csrf_token": token, "language": "fr"})
     login_as(client, "reviewer.omar")
-    post(client, number, "take")
-    post(client, number, "uphold", {"decision_reason": "Maintenu."})
+    post_on_case(client, number, "take")
+    post_on_case(client, number, "uphold", {"decision_reason": "Maintenu."})
 
     sent: list[tuple[str, str]] = []
 

@@ -137,11 +137,12 @@ def test_a_double_submit_files_one_request(client: CheckingClient, demo: None, d
 def test_one_open_review_per_household(client: CheckingClient, demo: None, db: Session) -> None:
     login_as(client, "youssef")
     hidden = review_form(client)
+    opened_before = review_form(client)
     assert file_review(client, hidden=hidden).status_code == 302
     page = text_of(client.get("/reviews/new?lang=fr"))
     assert "déjà une demande de révision en cours" in page
     # A form opened before the first was sent is refused too.
-    again = file_review(client, hidden={**hidden, "submission_key": "another-key-" + "x" * 20})
+    again = file_review(client, hidden=opened_before)
     assert again.status_code == 409
     assert reviews_count(db) == 1
 

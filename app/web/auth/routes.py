@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import current_app, g, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
 from app.domain.errors import DomainError
@@ -19,8 +19,11 @@ from app.web.access import (
     safe_next_url,
 )
 from app.web.auth import bp, pending_logins
+from app.web.input_boundary import accepts, answer, query, query_values
 
 log = logging.getLogger(__name__)
+# What a provider's answer to a login carries that the portal reads (RFC 6749, RFC 9207).
+CALLBACK_PARAMETERS = ("code", "state", "error", "iss")
 
 
 def public_url(endpoint: str) -> str:
@@ -51,31 +54,36 @@ def landing_url() -> str:
 
 @bp.get("/login")
 @access(Rule.PUBLIC)
+@accepts(query=("next",))
 def login() -> str | Response:
     if current_account() is not None:
         return redirect(landing_url())
-    return render_template("auth/login.html", next=safe_next_url(request.args.get("next")))
+    return render_template("auth/login.html", next=safe_next_url(query("next")))
 
 
 @bp.post("/login")
 @access(Rule.PUBLIC)
+@accepts(form=("next",))
 def start_login() -> Response | tuple[str, int]:
+    next_url = safe_next_url(answer("next"))
     try:
         url, pending = identity_provider().begin(public_url("auth.callback"))
     except ProviderUnavailable as error:
         log.warning("identity provider unavailable: %s", error)
         return _provider_unavailable()
-    pending_logins.remember(pending, safe_next_url(request.form.get("next")))
+    pending_logins.remember(pending, next_url)
     return redirect(url)
 
 
 @bp.get("/auth/callback")
 @access(Rule.PUBLIC)
+@accepts(query=CALLBACK_PARAMETERS)
 def callback() -> Response | tuple[str, int]:
-    pending, next_url = pending_logins.take(request.args.get("state"))
+    answer_of_provider = query_values(*CALLBACK_PARAMETERS)
+    pending, next_url = pending_logins.take(answer_of_provider.get("state"))
     provider = identity_provider()
     try:
-        identity = provider.complete(request.args.to_dict(flat=True), pending)
+        identity = provider.complete(answer_of_provider, pending)
         account = sign_in(db.session, identity, provider.claim_names)
     except ProviderUnavailable as error:
         log.warning("identity provider unavailable: %s", error)

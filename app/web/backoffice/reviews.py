@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from app import clock
 from app.domain import changes, geography
 from app.domain.errors import DomainError, NotFound
+from app.domain.input_rules import PAGE_MAX
 from app.extensions import db
 from app.i18n import current_language
 from app.models.reviews import OPEN_STATUSES, REVIEW_REASONS
@@ -21,9 +22,10 @@ from app.services.actors import Actor
 from app.web import labels
 from app.web.access import Rule, access, current_staff_actor
 from app.web.backoffice import bp
-from app.web.change_pages import change_page, people_of
+from app.web.change_pages import CHANGE_FIELDS, change_page, people_of
 from app.web.citizen.score_facts import describe as describe_fact
 from app.web.documents import download
+from app.web.input_boundary import InputRefused, accepts, answer, query, query_number
 from app.web.messages import refusal_text
 from app.web.questionnaire_forms import apply_problems
 from app.web.review_forms import DecisionReasonForm, QueueFilterForm
@@ -35,8 +37,11 @@ def _actor() -> Actor:
     return current_staff_actor(CHANNEL)
 
 
+FILTERS = ("status", "reason", "region", "due")
+
+
 def _filter_form() -> QueueFilterForm:
-    form = QueueFilterForm(request.args)
+    form = QueueFilterForm(data={name: query(name) for name in FILTERS})
     form.status.choices = [
         SelectChoice("open", labels.REVIEW_QUEUE_STATUSES["open"]),
         *(SelectChoice(s, labels.REVIEW_STATUSES[s]) for s in (*OPEN_STATUSES, "decided")),
@@ -61,17 +66,18 @@ def _filter_form() -> QueueFilterForm:
 
 @bp.get("/reviews")
 @access(Rule.REVIEWER)
+@accepts(query=(*FILTERS, "mine", "page"))
 def review_queue() -> str:
     form = _filter_form()
     filters = reviews.QueueFilters(
-        status=form.status.data or "open",
-        reason=form.reason.data or "",
-        region=form.region.data or "",
-        due=form.due.data or "",
-        mine=request.args.get("mine") == "1",
+        status=query("status") or "open",
+        reason=query("reason") or "",
+        region=query("region") or "",
+        due=query("due") or "",
+        mine=query("mine") == "1",
     )
-    page = request.args.get("page", "1")
-    result = reviews.queue(db.session, filters, _actor(), int(page) if page.isdecimal() else 1)
+    page = query_number("page", 1, PAGE_MAX) or 1
+    result = reviews.queue(db.session, filters, _actor(), page)
     return render_template(
         "backoffice/reviews/queue.html",
         form=form,
@@ -105,7 +111,7 @@ def _case_page(number: str, **extra: Any) -> str:
     )
 
 
-@bp.get("/reviews/<number>")
+@bp.get("/reviews/<review_number:number>")
 @access(Rule.REVIEWER)
 def review_case(number: str) -> str:
     return _case_page(number)
@@ -117,7 +123,7 @@ def _refused(number: str, error: DomainError) -> tuple[str, int]:
     return _case_page(number, refusal=refusal_text(error.code), page_has_errors=True), 409
 
 
-@bp.post("/reviews/<number>/take")
+@bp.post("/reviews/<review_number:number>/take")
 @access(Rule.REVIEWER)
 def review_take(number: str) -> Response | tuple[str, int]:
     try:
@@ -128,23 +134,26 @@ def review_take(number: str) -> Response | tuple[str, int]:
     return redirect(url_for("backoffice.review_case", number=number))
 
 
-@bp.post("/reviews/<number>/uphold")
+@bp.post("/reviews/<review_number:number>/uphold")
 @access(Rule.REVIEWER)
+@accepts(form=("decision_reason",))
 def review_uphold(number: str) -> Response | str | tuple[str, int]:
     form = DecisionReasonForm()
     try:
-        reviews.uphold(db.session, number, _actor(), form.decision_reason.data or "")
+        reviews.uphold(db.session, number, _actor(), answer("decision_reason"))
     except DomainError as error:
         if error.code == "invalid":
             apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-            return _case_page(number, uphold_form=form, page_has_errors=True)
+            status = 400 if isinstance(error, InputRefused) else 200
+            return _case_page(number, uphold_form=form, page_has_errors=True), status
         return _refused(number, error)
     flash("review_upheld", "success")
     return redirect(url_for("backoffice.review_case", number=number))
 
 
-@bp.route("/reviews/<number>/correct/<kind>", methods=["GET", "POST"])
+@bp.route("/reviews/<review_number:number>/correct/<kind>", methods=["GET", "POST"])
 @access(Rule.REVIEWER)
+@accepts(form=(*CHANGE_FIELDS, "decision_reason"), query=("member",))
 def review_correct(number: str, kind: str) -> str | tuple[str, int] | Response:
     """The declarant's own change forms, with the reason for the decision."""
     if kind not in changes.CHANGE_KINDS:
@@ -162,9 +171,7 @@ def review_correct(number: str, kind: str) -> str | tuple[str, int] | Response:
         return _refused(number, error)
 
     def submit(change: life.ChangeForm, form: FlaskForm) -> Response:
-        outcome = reviews.correct(
-            db.session, number, _actor(), change, form.decision_reason.data or ""
-        )
+        outcome = reviews.correct(db.session, number, _actor(), change, answer("decision_reason"))
         flash("review_corrected" if outcome.applied else "correction_proposed", "success")
         return redirect(url_for("backoffice.review_case", number=number))
 
@@ -172,13 +179,14 @@ def review_correct(number: str, kind: str) -> str | tuple[str, int] | Response:
         kind,
         review.household,
         submit,
+        key_kind=f"correction:{number}:{kind}",
         back_url=url_for("backoffice.review_case", number=number),
         extra_form=DecisionReasonForm,
         context={"correcting": review},
     )
 
 
-@bp.post("/reviews/<number>/approve")
+@bp.post("/reviews/<review_number:number>/approve")
 @access(Rule.REVIEWER)
 def review_approve(number: str) -> Response | tuple[str, int]:
     try:
@@ -189,22 +197,24 @@ def review_approve(number: str) -> Response | tuple[str, int]:
     return redirect(url_for("backoffice.review_case", number=number))
 
 
-@bp.post("/reviews/<number>/refuse")
+@bp.post("/reviews/<review_number:number>/refuse")
 @access(Rule.REVIEWER)
+@accepts(form=("decision_reason",))
 def review_refuse(number: str) -> Response | str | tuple[str, int]:
     form = DecisionReasonForm()
     try:
-        reviews.refuse_correction(db.session, number, _actor(), form.decision_reason.data or "")
+        reviews.refuse_correction(db.session, number, _actor(), answer("decision_reason"))
     except DomainError as error:
         if error.code == "invalid":
             apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-            return _case_page(number, refuse_form=form, page_has_errors=True)
+            status = 400 if isinstance(error, InputRefused) else 200
+            return _case_page(number, refuse_form=form, page_has_errors=True), status
         return _refused(number, error)
     flash("correction_returned", "success")
     return redirect(url_for("backoffice.review_case", number=number))
 
 
-@bp.get("/reviews/<number>/documents/<int:document_id>")
+@bp.get("/reviews/<review_number:number>/documents/<int:document_id>")
 @access(Rule.REVIEWER)
 def review_document(number: str, document_id: int) -> Response:
     try:

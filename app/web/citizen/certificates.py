@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from app.domain.errors import DomainError, NotFound
@@ -14,6 +14,7 @@ from app.services import certificates
 from app.web.access import Rule, access, current_actor, signed_in_person_id
 from app.web.certificate_pdf import print_certificate
 from app.web.citizen import bp
+from app.web.input_boundary import accepts, answer
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,9 @@ def certificates_page() -> str:
 
 @bp.post("/certificates/issue")
 @access(Rule.CITIZEN)
+@accepts(form=("kind",))
 def certificate_issue() -> Response:
-    kind = request.form.get("kind", "")
+    kind = answer("kind")
     if kind not in CERTIFICATE_KINDS:
         abort(400)
     person_id = signed_in_person_id()
@@ -43,7 +45,7 @@ def certificate_issue() -> Response:
     return redirect(url_for("citizen.certificates_page", _anchor=f"c-{certificate.number}"))
 
 
-@bp.get("/certificates/<number>.pdf")
+@bp.get("/certificates/<certificate_number:number>.pdf")
 @access(Rule.CITIZEN)
 def certificate_download(number: str) -> Response:
     """The bytes issued, never a new rendering: they match the stored SHA-256."""

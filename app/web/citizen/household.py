@@ -8,24 +8,24 @@ carries the version it was based on and a single-use key.
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.domain import changes
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Problem
 from app.extensions import db
 from app.models import HouseholdVersion, Score
 from app.services import counter
 from app.services import household_life as life
 from app.services.scoring import eligibility_of
 from app.web.access import Rule, access, acting_for, current_actor, signed_in_person_id
-from app.web.change_pages import change_page, people_of
+from app.web.change_pages import CHANGE_FIELDS, change_page, people_of
 from app.web.citizen import bp
 from app.web.citizen.certificates import issue_deregistration_certificate
-from app.web.messages import refusal_text
-from app.web.questionnaire_forms import DeregisterForm
+from app.web.input_boundary import InputRefused, accepts, answer, ticked
+from app.web.messages import problem_text, refusal_text
+from app.web.questionnaire_forms import DeregisterForm, apply_problems
 
 
 def _reader() -> life.Reader:
@@ -121,6 +121,7 @@ def household_changes() -> str:
 
 @bp.route("/household/changes/<kind>", methods=["GET", "POST"])
 @access(Rule.CITIZEN)
+@accepts(form=CHANGE_FIELDS, query=("member",))
 def household_change(kind: str) -> str | tuple[str, int] | Response:
     if kind not in changes.CHANGE_KINDS:
         abort(404)
@@ -135,6 +136,7 @@ def household_change(kind: str) -> str | tuple[str, int] | Response:
         kind,
         reader.household,
         submit,
+        key_kind=f"change:{reader.household.id}:{kind}",
         back_url=url_for("citizen.household_changes"),
         context={"reader": reader},
     )
@@ -153,6 +155,7 @@ def household_confirm() -> Response:
 
 @bp.route("/household/deregister", methods=["GET", "POST"])
 @access(Rule.CITIZEN)
+@accepts(form=("understood", "code"))
 def household_deregister() -> str | tuple[str, int] | Response:
     reader = _declarant()
     from app.services.scoring import current_score
@@ -162,18 +165,26 @@ def household_deregister() -> str | tuple[str, int] | Response:
     form = DeregisterForm()
     acting = acting_for()
     if request.method == "POST":
-        if not form.understood.data:
-            form.understood.errors = [_("Confirm that you understand what deregistration means")]
-        if acting is not None and not form.understood.errors:
-            # For a citizen at a counter: a fresh code, read out by the citizen, now.
-            try:
-                counter.confirm_code(db.session, current_actor(), acting.citizen.id, "deregistration",
-                                     form.code.data or "", current_app.config["SECRET_KEY"])  # fmt: skip
-            except DomainError as error:
-                form.code.errors = [refusal_text(error.code)]
-        if form.understood.errors or form.code.errors:
+        status = 200
+        try:
+            if not ticked("understood"):
+                form.understood.errors = [problem_text(Problem("confirm_deregistration"))]
+            if acting is not None and not form.understood.errors:
+                # For a citizen at a counter: a fresh code, read out by the citizen, now.
+                try:
+                    counter.confirm_code(db.session, current_actor(), acting.citizen.id,
+                                         "deregistration", answer("code"),
+                                         current_app.config["SECRET_KEY"])  # fmt: skip
+                except DomainError as error:
+                    if isinstance(error, InputRefused):
+                        raise
+                    form.code.errors = [refusal_text(error.code)]
+        except InputRefused as refused:
+            apply_problems(form, refused.problems)
+            status = 400
+        if form.errors:
             return render_template("citizen/household/deregister.html", reader=reader, form=form,
-                                   eligibility=eligibility, page_has_errors=True)  # fmt: skip
+                                   eligibility=eligibility, page_has_errors=True), status  # fmt: skip
         household = life.deregister(db.session, signed_in_person_id(), current_actor())
         issue_deregistration_certificate(household.id)
         return render_template("citizen/household/deregistered.html", household=household)

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.services.accounts import set_message_language
 from app.web.access import Rule, access, acting_for, current_actor
 from app.web.citizen import bp
+from app.web.input_boundary import accepts, answer
 
 
 class MessageLanguageForm(FlaskForm):
@@ -34,15 +35,13 @@ def message_language_form(current: str | None) -> MessageLanguageForm:
 
 @bp.post("/me/message-language")
 @access(Rule.CITIZEN)
+@accepts(form=("language",))
 def message_language() -> Response:
     if acting_for() is not None:
         abort(403)  # the citizen's own choice, never an agent's at the counter
-    form = MessageLanguageForm()
-    if not form.validate_on_submit():
-        abort(400)
     try:
-        set_message_language(db.session, current_actor(), form.language.data or "")
-    except DomainError:
+        set_message_language(db.session, current_actor(), answer("language"))
+    except DomainError:  # not a language we write in, or refused at the input boundary
         abort(400)
     flash("message_language_saved", "success")
     return redirect(url_for("citizen.me"))

@@ -7,6 +7,7 @@ form, call one service, map its problems to messages, and render.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import timedelta
 from typing import Any
@@ -18,12 +19,25 @@ from werkzeug.wrappers import Response
 from app import clock
 from app.domain import validation
 from app.domain.errors import DomainError
+from app.domain.validation import Checked
 from app.extensions import db
 from app.models import Person
 from app.services import registration as service
 from app.services.scoring import current_score, eligibility_of
 from app.web.access import Rule, access, current_actor, signed_in_person_id
 from app.web.citizen import bp
+from app.web.input_boundary import (
+    InputRefused,
+    accepts,
+    answers,
+    changed_field,
+    is_htmx,
+    pressed,
+    query,
+    refusal_status,
+    shown_answers,
+    ticked,
+)
 from app.web.messages import refusal_text
 from app.web.questionnaire_forms import (
     DeclarationForm,
@@ -35,7 +49,6 @@ from app.web.questionnaire_forms import (
     ResidenceForm,
     SpendingForm,
     apply_problems,
-    form_values,
 )
 
 SECTION_FORMS: dict[str, type[FlaskForm]] = {
@@ -73,18 +86,38 @@ def _draft_view() -> service.DraftView | None:
     return service.view_draft(db.session, draft) if draft else None
 
 
+def _existing_draft_view() -> service.DraftView:
+    """For the forms inside a draft: without one (expired, never started), a refusal page."""
+    view = _draft_view()
+    if view is None:
+        raise DomainError("no_draft")
+    return view
+
+
 def _inline() -> bool:
     """An htmx request that checks answers as they are typed (not the final "Continue")."""
-    return bool(request.headers.get("HX-Request")) and "continue" not in request.form
+    return is_htmx() and not pressed("continue")
 
 
 def _touched(raw: dict[str, str]) -> set[str]:
     """Fields to show problems for while typing: those answered, and the one just changed."""
     touched = {name for name, value in raw.items() if value.strip()}
-    trigger = request.headers.get("HX-Trigger-Name")
+    trigger = changed_field()
     if trigger:
         touched.add(trigger)
     return touched
+
+
+def _saved_or_refused(
+    fields: tuple[str, ...], save: Callable[[dict[str, str]], Checked]
+) -> tuple[dict[str, str], Checked, int]:
+    """The answers, their check once saved, and the status of the page showing
+    them. A form the boundary refused is shown again, and nothing is saved."""
+    try:
+        raw = answers(*fields)
+    except InputRefused as refused:
+        return shown_answers(*fields), Checked(problems=refused.problems), refusal_status()
+    return raw, save(raw), 200
 
 
 @bp.get("/household/register")
@@ -110,22 +143,24 @@ def _section_page(section: str) -> str | tuple[str, int] | Response:
     form_class = SECTION_FORMS[section]
     fields = _fields(section, view)
     if request.method == "POST":
-        raw = form_values(request.form, fields)
-        checked = service.save_section(
-            db.session, signed_in_person_id(), section, raw, _retention()
+        raw, checked, status = _saved_or_refused(
+            fields,
+            lambda raw: service.save_section(
+                db.session, signed_in_person_id(), section, raw, _retention()
+            ),
         )
         form = _make_form(form_class, section, raw)
         if _inline():
             apply_problems(form, checked.problems, only=_touched(raw))
             return render_template(
                 f"citizen/register/_{section}_form.html", form=form, view=view, raw=raw
-            )
+            ), status
         if checked.valid:
             return redirect(_after_section(section))
         apply_problems(form, checked.problems)
         return render_template(
             f"citizen/register/{section}.html", form=form, view=view, raw=raw, page_has_errors=True
-        )
+        ), status
     raw = view.raw(section)
     form = _make_form(form_class, section, raw)
     return render_template(f"citizen/register/{section}.html", form=form, view=view, raw=raw)
@@ -145,7 +180,7 @@ def _make_form(form_class: type[FlaskForm], section: str, raw: dict[str, Any]) -
 
 
 def _after_section(section: str) -> str:
-    if request.args.get("return") == "check":
+    if query("return") == "check":
         return url_for("citizen.register_check")
     following = NEXT_SECTION[section]
     if following == "check":
@@ -155,24 +190,28 @@ def _after_section(section: str) -> str:
 
 @bp.route("/household/register/residence", methods=["GET", "POST"])
 @access(Rule.CITIZEN)
+@accepts(form=(*validation.RESIDENCE_FIELDS, "continue"), query=("return",))
 def register_residence() -> str | tuple[str, int] | Response:
     return _section_page("residence")
 
 
 @bp.route("/household/register/housing", methods=["GET", "POST"])
 @access(Rule.CITIZEN)
+@accepts(form=(*validation.HOUSING_FIELDS, "continue"), query=("return",))
 def register_housing() -> str | tuple[str, int] | Response:
     return _section_page("housing")
 
 
 @bp.route("/household/register/equipment", methods=["GET", "POST"])
 @access(Rule.CITIZEN)
+@accepts(form=(*validation.equipment_fields("rural"), "continue"), query=("return",))
 def register_equipment() -> str | tuple[str, int] | Response:
     return _section_page("equipment")
 
 
 @bp.route("/household/register/spending", methods=["GET", "POST"])
 @access(Rule.CITIZEN)
+@accepts(form=(*validation.SPENDING_LIMITS, "continue"), query=("return",))
 def register_spending() -> str | tuple[str, int] | Response:
     return _section_page("spending")
 
@@ -187,11 +226,7 @@ def _members_page(
     refusal: str | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    template = (
-        "citizen/register/_members.html"
-        if request.headers.get("HX-Request")
-        else "citizen/register/members.html"
-    )
+    template = "citizen/register/_members.html" if is_htmx() else "citizen/register/members.html"
     lookup = lookup or MemberLookupForm(formdata=None)
     add = add or MemberAddForm(formdata=None)
     has_errors = bool(lookup.errors or add.errors or refusal)
@@ -214,59 +249,65 @@ def register_members() -> str | tuple[str, int] | Response:
 
 @bp.post("/household/register/members/lookup")
 @access(Rule.CITIZEN)
+@accepts(form=("idcs", "birth_date"))
 def register_members_lookup() -> tuple[str, int] | Response:
-    account = current_actor()
+    actor = current_actor()
     form = MemberLookupForm()
-    raw = form_values(request.form, ("idcs", "birth_date"))
     try:
+        raw = answers("idcs", "birth_date")
         outcome = service.lookup_member(
-            db.session, signed_in_person_id(), account.account_id or 0, raw, _retention()
+            db.session, signed_in_person_id(), actor.account_id or 0, raw, _retention()
         )
+    except InputRefused as refused:
+        apply_problems(form, refused.problems)
+        return _members_page(_existing_draft_view(), lookup=form, status=refusal_status())
     except DomainError as error:
-        view = _draft_view()
-        if view is None:
-            return redirect(url_for("citizen.register"))
+        if error.code == "no_draft":
+            raise
+        view = _existing_draft_view()
         return _members_page(view, lookup=form, refusal=refusal_text(error.code), status=429)
     apply_problems(form, outcome.checked.problems)
-    view = _draft_view()
-    assert view is not None
+    view = _existing_draft_view()
     if outcome.found is not None:
         return _after_member_change(view, lookup=MemberLookupForm(formdata=None))
     return _members_page(view, lookup=form)
 
 
 def _after_member_change(view: service.DraftView, **forms: Any) -> tuple[str, int] | Response:
-    if request.headers.get("HX-Request"):
+    if is_htmx():
         return _members_page(view, **forms)
     return redirect(url_for("citizen.register_members"))
 
 
 @bp.post("/household/register/members/add")
 @access(Rule.CITIZEN)
+@accepts(form=("relation", "cancel"))
 def register_members_add() -> tuple[str, int] | Response:
     form = MemberAddForm()
-    if "cancel" in request.form:
+    try:
+        relation = answers("relation").get("relation", "")
+    except InputRefused as refused:
+        apply_problems(form, refused.problems)
+        return _members_page(_existing_draft_view(), add=form, status=refusal_status())
+    if pressed("cancel"):
         service.cancel_pending_member(db.session, signed_in_person_id(), _retention())
-        view = _draft_view()
-        assert view is not None
-        return _after_member_change(view)
+        return _after_member_change(_existing_draft_view())
     try:
         checked = service.add_pending_member(
-            db.session, signed_in_person_id(), request.form.get("relation", ""), _retention()
+            db.session, signed_in_person_id(), relation, _retention()
         )
     except DomainError as error:
-        view = _draft_view()
-        assert view is not None
-        return _members_page(view, refusal=refusal_text(error.code))
-    view = _draft_view()
-    assert view is not None
+        if error.code == "no_draft":
+            raise
+        return _members_page(_existing_draft_view(), refusal=refusal_text(error.code))
+    view = _existing_draft_view()
     if not checked.valid:
         apply_problems(form, checked.problems)
         return _members_page(view, add=form)
     return _after_member_change(view)
 
 
-@bp.post("/household/register/members/<key>/remove")
+@bp.post("/household/register/members/<member_key:key>/remove")
 @access(Rule.CITIZEN)
 def register_members_remove(key: str) -> tuple[str, int] | Response:
     # Already gone (a double click): the page below shows the list as it is.
@@ -294,8 +335,9 @@ def register_details() -> str | Response:
     return render_template("citizen/register/details.html", view=view)
 
 
-@bp.route("/household/register/details/<key>", methods=["GET", "POST"])
+@bp.route("/household/register/details/<member_key:key>", methods=["GET", "POST"])
 @access(Rule.CITIZEN)
+@accepts(form=(*validation.MEMBER_FIELDS, "continue"), query=("return",))
 def register_member_details(key: str) -> str | tuple[str, int] | Response:
     view = _draft_view()
     if view is None:
@@ -305,16 +347,18 @@ def register_member_details(key: str) -> str | tuple[str, int] | Response:
     except DomainError:
         return redirect(url_for("citizen.register_details"))
     if request.method == "POST":
-        raw = form_values(request.form, validation.MEMBER_FIELDS)
-        checked = service.save_member_details(
-            db.session, signed_in_person_id(), key, raw, _retention()
+        raw, checked, status = _saved_or_refused(
+            validation.MEMBER_FIELDS,
+            lambda raw: service.save_member_details(
+                db.session, signed_in_person_id(), key, raw, _retention()
+            ),
         )
         form = MemberDetailsForm()
         if _inline():
             apply_problems(form, checked.problems, only=_touched(raw))
             return render_template(
                 "citizen/register/_member_form.html", form=form, member=member, raw=raw
-            )
+            ), status
         if checked.valid:
             return redirect(_after_member_details(key))
         apply_problems(form, checked.problems)
@@ -324,7 +368,7 @@ def register_member_details(key: str) -> str | tuple[str, int] | Response:
             member=member,
             raw=raw,
             page_has_errors=True,
-        )
+        ), status
     form = MemberDetailsForm(data=member.details_raw)
     return render_template(
         "citizen/register/member_details.html", form=form, member=member, raw=member.details_raw
@@ -332,10 +376,9 @@ def register_member_details(key: str) -> str | tuple[str, int] | Response:
 
 
 def _after_member_details(key: str) -> str:
-    if request.args.get("return") == "check":
+    if query("return") == "check":
         return url_for("citizen.register_check")
-    view = _draft_view()
-    assert view is not None
+    view = _existing_draft_view()
     keys = [m.key for m in view.members]
     following = [m for m in view.members[keys.index(key) + 1 :] if m.status != service.COMPLETED]
     if following:
@@ -352,17 +395,18 @@ def _after_member_details(key: str) -> str:
 
 @bp.route("/household/register/check", methods=["GET", "POST"])
 @access(Rule.CITIZEN)
+@accepts(form=("submission_key", "honour", "consent"))
 def register_check() -> str | tuple[str, int] | Response:
     form = DeclarationForm()
     if request.method == "POST":
-        key = request.form.get("submission_key", "")
         try:
+            sent = answers("submission_key", "honour", "consent")
             service.submit_registration(
                 db.session,
                 signed_in_person_id(),
-                key,
-                honour=form.honour.data is True,
-                consent=form.consent.data is True,
+                sent.get("submission_key", ""),
+                honour=ticked("honour"),
+                consent=ticked("consent"),
                 actor=current_actor(),
             )
         except DomainError as error:
@@ -370,9 +414,10 @@ def register_check() -> str | tuple[str, int] | Response:
             if view is None:
                 return redirect(url_for("citizen.register"))
             form.submission_key.data = view.draft.submission_key
-            if error.code == "declaration_missing":
+            if error.code in ("declaration_missing", "invalid"):
                 apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-                return _check_page(view, form)
+                status = 400 if isinstance(error, InputRefused) else 200
+                return _check_page(view, form), status
             return _check_page(view, form, refusal=refusal_text(error.code)), 409
         return redirect(url_for("citizen.register_confirmation"))
     view = _draft_view()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from app.domain import uploads
 from app.domain.errors import DomainError, NotFound
 from app.extensions import db
 from app.integrations.document_store import document_store
@@ -18,25 +16,22 @@ from app.services import reviews
 from app.web.access import Rule, access, current_actor, signed_in_person_id
 from app.web.citizen import bp
 from app.web.documents import download
+from app.web.input_boundary import (
+    InputRefused,
+    accepts,
+    answers,
+    new_submission_key,
+    submission_key,
+    uploaded_files,
+)
 from app.web.messages import refusal_text
 from app.web.questionnaire_forms import apply_problems
 from app.web.review_forms import MAX_FILE_MB, MAX_FILES, ReviewRequestForm
 
 
-def _sent_files() -> list[tuple[str, bytes]]:
-    """The files chosen, as (name as sent, bytes). Browsers send an empty part
-    when none is chosen; it is not a file. Reading stops just past the limit."""
-    files = []
-    for storage in request.files.getlist("documents"):
-        content = storage.read(uploads.MAX_FILE_BYTES + 1)
-        if not storage.filename and not content:
-            continue
-        files.append((storage.filename or "", content))
-    return files
-
-
 @bp.route("/reviews/new", methods=["GET", "POST"])
 @access(Rule.CITIZEN)
+@accepts(form=("reason", "explanation", "submission_key"), files="documents")
 def review_new() -> str | tuple[str, int] | Response:
     try:
         reader = life.declarant_of_household(db.session, signed_in_person_id())
@@ -52,18 +47,20 @@ def review_new() -> str | tuple[str, int] | Response:
         "max_files": MAX_FILES,
         "max_mb": MAX_FILE_MB,
     }
+    key_kind = f"review:{reader.household.id}"
+    form.submission_key.data = new_submission_key(key_kind)
     if request.method == "GET":
-        form.submission_key.data = secrets.token_urlsafe(32)
         return render_template("citizen/reviews/new.html", **page)
 
-    files = _sent_files()
-    filing = reviews.Filing(
-        reason=request.form.get("reason", ""),
-        explanation=request.form.get("explanation", ""),
-        submission_key=request.form.get("submission_key", "") or secrets.token_urlsafe(32),
-        files=files,
-    )
+    files = uploaded_files()
     try:
+        sent = answers("reason", "explanation")
+        filing = reviews.Filing(
+            reason=sent.get("reason", ""),
+            explanation=sent.get("explanation", ""),
+            submission_key=submission_key(key_kind),
+            files=files,
+        )
         review = reviews.file_review(
             db.session,
             signed_in_person_id(),
@@ -78,15 +75,17 @@ def review_new() -> str | tuple[str, int] | Response:
             page["refusal"] = refusal_text(error.code)
             return render_template("citizen/reviews/new.html", page_has_errors=True, **page), 409
         apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-        form.submission_key.data = filing.submission_key
+        if not isinstance(error, InputRefused):
+            form.submission_key.data = filing.submission_key
         # Browsers cannot keep chosen files across pages: say so when files were sent.
         page["choose_again"] = bool(files)
-        return render_template("citizen/reviews/new.html", page_has_errors=True, **page)
+        status = 400 if isinstance(error, InputRefused) else 200
+        return render_template("citizen/reviews/new.html", page_has_errors=True, **page), status
     flash("review_filed", "success")
     return redirect(url_for("citizen.review", number=review.number))
 
 
-@bp.get("/reviews/<number>")
+@bp.get("/reviews/<review_number:number>")
 @access(Rule.CITIZEN)
 def review(number: str) -> str:
     try:
@@ -96,7 +95,7 @@ def review(number: str) -> str:
     return render_template("citizen/reviews/show.html", review=found)
 
 
-@bp.get("/reviews/<number>/documents/<int:document_id>")
+@bp.get("/reviews/<review_number:number>/documents/<int:document_id>")
 @access(Rule.CITIZEN)
 def review_document(number: str, document_id: int) -> Response:
     try:

@@ -25,10 +25,13 @@ from app.web.access import (
 )
 from app.web.counter import bp
 from app.web.counter.forms import CodeForm, IdentityCheckForm, SearchForm
+from app.web.input_boundary import InputRefused, accepts, answers
 from app.web.messages import problem_text, refusal_text
 from app.web.questionnaire_forms import apply_problems
 
 CHANNEL = "counter"
+# In the order of counter.IdentityCheck's fields.
+IDENTITY_CHECK_FIELDS = ("cnie", "expires_on", "reason", "note")
 CANDIDATE_KEY = "counter_person_id"
 
 
@@ -54,17 +57,22 @@ def _start(assisted_id: int) -> Response:
 
 @bp.route("", methods=["GET", "POST"])
 @access(Rule.COUNTER_AGENT)
+@accepts(form=("id_type", "number"))
 def home() -> str | tuple[str, int] | Response:
     form = SearchForm()
     if not form.is_submitted():
         return render_template("counter/home.html", form=form)
-    if not (form.number.data or "").strip():
+    try:
+        sent = answers("id_type", "number")
+    except InputRefused as refused:
+        apply_problems(form, refused.problems)
+        return render_template("counter/home.html", form=form, page_has_errors=True), 400
+    number = sent.get("number", "")
+    if not number.strip():
         form.number.errors = [problem_text(Problem("enter_id_number"))]
         return render_template("counter/home.html", form=form, page_has_errors=True)
     try:
-        found = counter.find_citizen(
-            db.session, _agent(), form.id_type.data or "cnie", form.number.data or ""
-        )
+        found = counter.find_citizen(db.session, _agent(), sent.get("id_type") or "cnie", number)
     except NotFound:
         form.number.errors = [refusal_text("citizen_not_found")]
         return render_template("counter/home.html", form=form, page_has_errors=True), 404
@@ -103,21 +111,28 @@ def send_code() -> Response | tuple[str, int]:
 
 @bp.route("/citizen/code", methods=["GET", "POST"])
 @access(Rule.COUNTER_AGENT)
+@accepts(form=("code",))
 def enter_code() -> str | tuple[str, int] | Response:
     person = _candidate()
     form = CodeForm()
     if not form.is_submitted():
         return render_template("counter/code.html", form=form, person=person)
-    if not (form.code.data or "").strip():
-        form.code.errors = [problem_text(Problem("enter_code"))]
-        return render_template("counter/code.html", form=form, person=person, page_has_errors=True)
     try:
-        assisted = counter.open_with_code(db.session, _agent(), person.id, form.code.data or "",
+        code = answers("code").get("code", "")
+        if not code.strip():
+            form.code.errors = [problem_text(Problem("enter_code"))]
+            return render_template("counter/code.html", form=form, person=person,
+                                   page_has_errors=True)  # fmt: skip
+        assisted = counter.open_with_code(db.session, _agent(), person.id, code,
                                           current_app.config["SECRET_KEY"],
                                           current_app.config["ASSISTED_SESSION_MINUTES"])  # fmt: skip
     except DomainError as error:
-        form.code.errors = [refusal_text(error.code)]
-        status = 429 if error.code == "consent_locked" else 200
+        if isinstance(error, InputRefused):
+            apply_problems(form, error.problems)
+            status = 400
+        else:
+            form.code.errors = [refusal_text(error.code)]
+            status = 429 if error.code == "consent_locked" else 200
         return render_template(
             "counter/code.html", form=form, person=person, page_has_errors=True
         ), status
@@ -126,21 +141,22 @@ def enter_code() -> str | tuple[str, int] | Response:
 
 @bp.route("/citizen/identity-check", methods=["GET", "POST"])
 @access(Rule.COUNTER_AGENT)
+@accepts(form=IDENTITY_CHECK_FIELDS)
 def identity_check() -> str | tuple[str, int] | Response:
     person = _candidate()
     form = IdentityCheckForm()
     if not form.is_submitted():
         return render_template("counter/identity_check.html", form=form, person=person)
-    check = counter.IdentityCheck(form.cnie.data or "", form.expires_on.data or "",
-                                  form.reason.data or "", form.note.data or "")  # fmt: skip
     try:
+        sent = answers(*IDENTITY_CHECK_FIELDS)
+        check = counter.IdentityCheck(*(sent.get(name, "") for name in IDENTITY_CHECK_FIELDS))
         assisted = counter.open_with_identity_check(db.session, _agent(), person.id, check,
                                                     current_app.config["ASSISTED_SESSION_MINUTES"])  # fmt: skip
     except DomainError as error:
         if error.code == "invalid":
             apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
             return render_template("counter/identity_check.html", form=form, person=person,
-                                   page_has_errors=True)  # fmt: skip
+                                   page_has_errors=True), (400 if isinstance(error, InputRefused) else 200)  # fmt: skip
         return render_template("counter/identity_check.html", form=form, person=person,
                                refusal=refusal_text(error.code), page_has_errors=True), 409  # fmt: skip
     return _start(assisted.id)

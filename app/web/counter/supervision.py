@@ -16,6 +16,7 @@ from app.services import counter_supervision
 from app.web.access import Rule, access, current_staff_actor
 from app.web.counter import bp
 from app.web.counter.forms import SupervisionForm
+from app.web.input_boundary import InputRefused, accepts, answers
 from app.web.messages import refusal_text
 from app.web.questionnaire_forms import apply_problems
 
@@ -40,6 +41,7 @@ def _page(item: counter_supervision.SessionToCheck, form: SupervisionForm, statu
 
 @bp.route("/supervision/<int:session_id>", methods=["GET", "POST"])
 @access(Rule.COUNTER_SUPERVISOR)
+@accepts(form=("outcome", "comment"))
 def supervision_session(session_id: int) -> tuple[str, int] | Response:
     supervisor = current_staff_actor(CHANNEL)
     form = SupervisionForm()
@@ -48,8 +50,9 @@ def supervision_session(session_id: int) -> tuple[str, int] | Response:
             return _page(
                 counter_supervision.open_session_to_check(db.session, supervisor, session_id), form
             )
+        sent = answers("outcome", "comment")
         counter_supervision.record_check(db.session, supervisor, session_id,
-                                         form.outcome.data or "", form.comment.data or "")  # fmt: skip
+                                         sent.get("outcome", ""), sent.get("comment", ""))  # fmt: skip
     except NotFound:
         abort(404)
     except DomainError as error:
@@ -59,7 +62,8 @@ def supervision_session(session_id: int) -> tuple[str, int] | Response:
             abort(404)
         if error.code == "invalid":
             apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-            return _page(item, form, page_has_errors=True)
+            return _page(item, form, 400 if isinstance(error, InputRefused) else 200,
+                         page_has_errors=True)  # fmt: skip
         return _page(item, form, 409, refusal=refusal_text(error.code), page_has_errors=True)
     flash("session_checked", "success")
     return redirect(url_for("counter.supervision_queue"))

@@ -14,6 +14,7 @@ from app.domain.identifiers import format_certificate_number, normalize_certific
 from app.extensions import db
 from app.services import certificates
 from app.web.access import Rule, access
+from app.web.input_boundary import accepts, query
 from app.web.public import bp
 
 
@@ -39,10 +40,11 @@ def _never_stored() -> None:
 
 @bp.get("/verify")
 @access(Rule.PUBLIC)
+@accepts(query=("number",))
 def verify() -> Response:
     """The form; a typed number is checked for typing errors, then looked up."""
     _never_stored()
-    typed = request.args.get("number")
+    typed = query("number")
     if typed is None:
         return _not_indexed(render_template("public/verify.html"))
     number = normalize_certificate_number(typed)
@@ -51,7 +53,7 @@ def verify() -> Response:
     return redirect(url_for("public.verify_number", number=format_certificate_number(number)))
 
 
-@bp.get("/verify/<number>")
+@bp.get("/verify/<typed_certificate_number:number>")
 @access(Rule.PUBLIC)
 def verify_number(number: str) -> Response:
     _never_stored()
