@@ -12,7 +12,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from app.services.outbox import DeliveryFailed
+from app.ports import DeliveryFailed
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.integrations.mail import LogMail, SmtpMail
 from app.integrations.sms import HttpSms, LogSms
-from app.services.outbox import Sender
+from app.ports import Sender
 
 
 def senders_from_config(config: Mapping[str, Any]) -> dict[str, Sender]:

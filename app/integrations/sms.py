@@ -12,7 +12,7 @@ import logging
 
 import requests
 
-from app.services.outbox import DeliveryFailed
+from app.ports import DeliveryFailed
 
 log = logging.getLogger(__name__)
 

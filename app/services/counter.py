@@ -29,8 +29,9 @@ from app.domain.validation import Problem
 from app.models import AssistedSession, ConsentCode, HouseholdStatus, Person
 from app.services import audit, rate_limits
 from app.services.actors import Actor
+from app.services.contact_details import phone_on_file
 from app.services.households import active_membership
-from app.services.outbox import notify, phone_on_file
+from app.services.outbox import notify
 
 HOUR = timedelta(hours=1)
 CODE_LIFETIME = timedelta(minutes=10)

@@ -26,34 +26,22 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
 from app.db import transaction
-from app.models import Account, Household, HouseholdStatus, HouseholdVersion, OutboxMessage, Person
+from app.models import Account, OutboxMessage, Person
+from app.ports import DeliveryFailed, Sender
+from app.services.contact_details import phone_on_file
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=6)
-
-
-class DeliveryFailed(Exception):
-    """The gateway refused or could not be reached. ``permanent``: retrying will not help."""
-
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
-        super().__init__(reason)
-        self.permanent = permanent
-
-
-class Sender(Protocol):
-    def send(self, address: str, subject: str, body: str) -> None:
-        """Send one message; raise DeliveryFailed if it was not accepted."""
-        ...
 
 
 # (kind, payload, language) -> (subject, body). The texts are the web layer's.
@@ -106,26 +94,6 @@ def _address(db: Session, message: OutboxMessage) -> str | None:
     # whatever number the file holds when the message leaves.
     pinned = message.payload.get("to_phone")
     return str(pinned) if pinned else phone_on_file(db, person)
-
-
-def phone_on_file(db: Session, person: Person) -> str | None:
-    """The declarant keeps the household's phone up to date through declared
-    changes; that number wins over the one the population register holds."""
-    # The declaration is read whole and looked into here, not with PostgreSQL's
-    # JSON operators: those fail on the whole document if any answer in it
-    # holds a character they cannot convert (a NUL sent before the input
-    # boundary refused it), and one such household would stop every message.
-    declaration = db.scalar(
-        select(HouseholdVersion.declaration)
-        .join(Household, HouseholdVersion.household_id == Household.id)
-        .where(
-            Household.declarant_id == person.id,
-            Household.status == HouseholdStatus.ACTIVE.value,
-            HouseholdVersion.number == Household.version_number,
-        )
-    )
-    declared = (declaration or {}).get("residence", {}).get("phone")
-    return str(declared) if declared else person.phone
 
 
 def language_of(db: Session, person_id: int | None) -> str:

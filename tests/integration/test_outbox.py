@@ -23,8 +23,8 @@ from app import clock
 from app.integrations.mail import SmtpMail
 from app.integrations.sms import HttpSms
 from app.models import Account, HouseholdVersion, OutboxMessage, Person
-from app.services import outbox
-from app.services.outbox import DeliveryFailed
+from app.ports import DeliveryFailed
+from app.services import contact_details, outbox
 
 
 def numbered(kind: str, payload: dict[str, Any], language: str) -> tuple[str, str]:
@@ -335,7 +335,7 @@ def test_the_phone_on_file_and_the_counter_search_read_a_poisoned_declaration(
     from tests.support.login import login_as
 
     poison_the_declaration(db)
-    assert outbox.phone_on_file(db, youssef(db)) == "+212661234567"
+    assert contact_details.phone_on_file(db, youssef(db)) == "+212661234567"
     login_as(client, "agent.salma")
     assert search(client, "AB123456").status_code == 302
     assert client.get("/counter/citizen").status_code == 200

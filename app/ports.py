@@ -1,0 +1,27 @@
+"""Ports that services and adapters both depend on, so that neither imports the other.
+
+A service (the outbox) says what it needs from a gateway; an adapter
+(``integrations/sms.py``, ``integrations/mail.py``) provides it. With the
+port here, the arrows point inwards: ``integrations`` never imports a
+service (docs/architecture.md, "Layers").
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class DeliveryFailed(Exception):
+    """The gateway refused or could not be reached. ``permanent``: retrying will not help."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+class Sender(Protocol):
+    """A gateway for one channel (SMS or email)."""
+
+    def send(self, address: str, subject: str, body: str) -> None:
+        """Send one message; raise DeliveryFailed if it was not accepted."""
+        ...
