@@ -1,6 +1,7 @@
 """A registered household's life: declared changes, yearly confirmation, deregistration.
 
-Rules (DOMAIN.md, "Declaring a change", "Deregistration"):
+Rules (docs/domain.md, "Declaring a change", "Deregistration"):
+- what each kind of change does is one table, ``declared_changes.CHANGES``;
 - each accepted change makes a new, immutable version of the data and a
   new score, with an audit record, in one transaction;
 - a change states the version it was based on: if the household changed
@@ -25,12 +26,9 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db import transaction
-from app.domain import changes, validation
 from app.domain.codes import ADULT_AGE
-from app.domain.declaration import age_on, member_entry
+from app.domain.declaration import age_on
 from app.domain.errors import DomainError
-from app.domain.input_rules import bounded_int
-from app.domain.validation import Checked
 from app.integrations.document_store import DocumentStore
 from app.models import (
     AssistedSession,
@@ -51,8 +49,8 @@ from app.models import (
 )
 from app.services import audit, certificates
 from app.services.actors import Actor
+from app.services.declared_changes import Asked, new_declaration
 from app.services.households import active_membership
-from app.services.rnp_lookup import match_in_rnp
 from app.services.scoring import score_version
 
 CONFIRMATION_PERIOD = timedelta(days=365)
@@ -78,7 +76,7 @@ class Reader:
 
 
 def reader_of_household(db: Session, person_id: int) -> Reader:
-    """The household an adult member may read. Children may not (DOMAIN.md)."""
+    """The household an adult member may read. Children may not (docs/domain.md)."""
     person = db.get(Person, person_id)
     membership = active_membership(db, person_id) if person else None
     if person is None or membership is None:
@@ -137,90 +135,6 @@ def _made_by(actor: Actor) -> str:
     if actor.kind == "staff":
         return "reviewer" if actor.channel == "backoffice" else "agent"
     return "declarant"
-
-
-def _invalid(checked: Checked) -> DomainError:
-    return DomainError("invalid", problems=checked.problems)
-
-
-def _new_declaration(
-    db: Session, account_id: int, declaration: dict[str, Any], form: ChangeForm, today: date
-) -> tuple[dict[str, Any], list[tuple[int, str]], list[tuple[str, str]]]:
-    """The declaration after the change, who joins (person id, relation) and who leaves (IDCS, reason)."""
-    kind, answers = form.kind, form.answers
-    milieu = declaration["residence"].get("milieu")
-    if kind in ("residence", "housing", "spending"):
-        check = {
-            "residence": validation.check_residence,
-            "housing": validation.check_housing,
-            "spending": validation.check_spending,
-        }[kind]
-        checked = check(answers)
-        if not checked.valid:
-            raise _invalid(checked)
-        return changes.with_section(declaration, kind, checked.values, today), [], []
-    if kind == "equipment":
-        checked = validation.check_equipment(answers, milieu=milieu)
-        if not checked.valid:
-            raise _invalid(checked)
-        return changes.with_section(declaration, "assets", checked.values, today), [], []
-    if kind == "phone":
-        phone = validation.normalize_phone(str(answers.get("phone", "")))
-        if phone is None:
-            raise _invalid(Checked(problems={"phone": validation.Problem("phone_format")}))
-        return changes.with_phone(declaration, phone, today), [], []
-    if kind in ("birth", "member_joined"):
-        outcome = match_in_rnp(db, account_id, answers)
-        if outcome.found is None:
-            raise _invalid(outcome.checked)
-        found = outcome.found
-        age = age_on(found.birth_date, today)
-        details = validation.check_member(answers, age=age, is_declarant=False)
-        if not details.valid:
-            raise _invalid(details)
-        entry = member_entry(found.idcs, found.sex, found.birth_date, details.values)
-        relation = str(details.values["relation"])
-        return changes.with_member(declaration, entry, today), [(found.person_id, relation)], []
-    member = _member(
-        declaration, str(answers.get("member", ""))
-    )  # its position in the base version
-    if kind in ("death", "member_left"):
-        if member["relation"] == "self":
-            raise _invalid(
-                Checked(problems={"member": validation.Problem("declarant_cannot_leave")})
-            )
-        reason = "death" if kind == "death" else str(answers.get("reason", ""))
-        if kind == "member_left" and reason not in changes.LEAVE_REASONS:
-            raise _invalid(Checked(problems={"reason": validation.Problem("choose")}))
-        return (
-            changes.without_member(declaration, member["idcs"], today),
-            [],
-            [(member["idcs"], reason)],
-        )
-    if kind == "member_situation":
-        age = age_on(date.fromisoformat(member["birth_date"]), today)
-        details = validation.check_member(
-            {**answers, "relation": answers.get("relation") or member["relation"]},
-            age=age,
-            is_declarant=member["relation"] == "self",
-        )
-        if not details.valid:
-            raise _invalid(details)
-        return (
-            changes.with_member_answers(declaration, member["idcs"], details.values, today),
-            [],
-            [],
-        )
-    raise DomainError("unknown_change")
-
-
-def _member(declaration: dict[str, Any], position: str) -> dict[str, Any]:
-    """A member by position: the form was built from the same version (the lock checks it)."""
-    members = declaration["members"]
-    index = bounded_int(position, 0, len(members) - 1)
-    if index is None:
-        raise _invalid(Checked(problems={"member": validation.Problem("choose")}))
-    return dict(members[index])
 
 
 def done_change(db: Session, household_id: int, submission_key: str) -> Applied | None:
@@ -284,10 +198,8 @@ def preview_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) 
     if household.version_number != form.base_version:
         raise HouseholdChanged(current=household.version_number)
     before = current_version(db, household)
-    declaration, _joining, _leaving = _new_declaration(
-        db, actor.account_id or 0, before.declaration, form, clock.today()
-    )
-    return declaration
+    asked = Asked(db, actor.account_id or 0, before.declaration, form.answers, clock.today())
+    return new_declaration(form.kind, asked).declaration
 
 
 def apply_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) -> Applied:
@@ -306,9 +218,9 @@ def apply_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) ->
         raise HouseholdChanged(current=household.version_number)
     now = clock.now()
     before = current_version(db, household)
-    declaration, joining, leaving = _new_declaration(
-        db, actor.account_id or 0, before.declaration, form, now.date()
-    )
+    asked = Asked(db, actor.account_id or 0, before.declaration, form.answers, now.date())
+    after = new_declaration(form.kind, asked)
+    declaration, joining, leaving = after.declaration, after.joining, after.leaving
     number = household.version_number + 1
     version = HouseholdVersion(
         household=household,

@@ -48,6 +48,7 @@ from app.domain.input_rules import (
     QUERY_PARAMETERS,
     text_problem,
 )
+from app.domain.sections import SECTIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCEPTS_ATTRIBUTE = "_accepted_input"
@@ -376,12 +377,19 @@ class DraftMemberKeyConverter(BaseConverter):
     regex = r"[0-9a-f]{12}"
 
 
+class QuestionnaireSectionConverter(BaseConverter):
+    """A section of the questionnaire (``domain.sections``), by name; anything else is a 404."""
+
+    regex = "|".join(SECTIONS)
+
+
 CONVERTERS: dict[str, type[BaseConverter]] = {
     "int": DatabaseIdConverter,
     "review_number": ReviewNumberConverter,
     "certificate_number": CertificateNumberConverter,
     "typed_certificate_number": TypedCertificateNumberConverter,
     "member_key": DraftMemberKeyConverter,
+    "questionnaire_section": QuestionnaireSectionConverter,
 }
 
 

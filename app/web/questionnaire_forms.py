@@ -194,6 +194,26 @@ class ChangeMemberForm(MemberLookupForm, MemberDetailsForm):
     """A member who joins a registered household: found in the RNP, then described."""
 
 
+# The one table of forms: a questionnaire section (``domain.sections``) or a
+# kind of change (``domain.changes``) -> the form that shows it. Registration,
+# declared changes and reviewers' corrections all read it.
+SECTION_FORMS: dict[str, type[FlaskForm]] = {
+    "residence": ResidenceForm,
+    "housing": HousingForm,
+    "equipment": EquipmentForm,
+    "spending": SpendingForm,
+}
+CHANGE_FORMS: dict[str, type[FlaskForm]] = {
+    **SECTION_FORMS,
+    "phone": ResidenceForm,
+    "birth": ChangeMemberForm,
+    "member_joined": ChangeMemberForm,
+    "death": MemberDetailsForm,
+    "member_left": MemberDetailsForm,
+    "member_situation": MemberDetailsForm,
+}
+
+
 class DeregisterForm(FlaskForm):
     understood = BooleanField(
         _l(

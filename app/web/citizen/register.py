@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from app import clock
 from app.domain import validation
 from app.domain.errors import DomainError
+from app.domain.sections import SECTIONS
 from app.domain.validation import Checked
 from app.extensions import db
 from app.models import Person
@@ -40,34 +41,16 @@ from app.web.input_boundary import (
 )
 from app.web.messages import refusal_text
 from app.web.questionnaire_forms import (
+    SECTION_FORMS,
     DeclarationForm,
-    EquipmentForm,
-    HousingForm,
     MemberAddForm,
     MemberDetailsForm,
     MemberLookupForm,
-    ResidenceForm,
-    SpendingForm,
     apply_problems,
 )
 
-SECTION_FORMS: dict[str, type[FlaskForm]] = {
-    "residence": ResidenceForm,
-    "housing": HousingForm,
-    "equipment": EquipmentForm,
-    "spending": SpendingForm,
-}
-SECTION_FIELDS = {
-    "residence": validation.RESIDENCE_FIELDS,
-    "housing": validation.HOUSING_FIELDS,
-    "spending": tuple(validation.SPENDING_LIMITS),
-}
-NEXT_SECTION = {
-    "residence": "members",
-    "housing": "equipment",
-    "equipment": "spending",
-    "spending": "check",
-}
+# What any section's page may send: one route serves the four.
+EVERY_SECTION_FIELD = tuple(dict.fromkeys(f for s in SECTIONS.values() for f in s.every_field))
 
 
 def _retention() -> timedelta:
@@ -133,87 +116,71 @@ def register() -> str | tuple[str, int] | Response:
             return redirect(url_for("citizen.me"))
         return _blocked(error.code)
     view = service.view_draft(db.session, draft)
-    return render_template("citizen/register/task_list.html", view=view, sections=service.SECTIONS)
+    return render_template(
+        "citizen/register/task_list.html", view=view, tasks=service.TASKS, task_url=task_url
+    )
 
 
-def _section_page(section: str) -> str | tuple[str, int] | Response:
+@bp.route("/household/register/<questionnaire_section:section>", methods=["GET", "POST"])
+@access(Rule.CITIZEN)
+@accepts(form=(*EVERY_SECTION_FIELD, "continue"), query=("return",))
+def register_section(section: str) -> str | tuple[str, int] | Response:
+    """Where you live, your home, equipment and animals, monthly spending."""
     view = _draft_view()
     if view is None:
         return redirect(url_for("citizen.register"))
-    form_class = SECTION_FORMS[section]
-    fields = _fields(section, view)
-    if request.method == "POST":
-        raw, checked, status = _saved_or_refused(
-            fields,
-            lambda raw: service.save_section(
-                db.session, signed_in_person_id(), section, raw, _retention()
-            ),
-        )
-        form = _make_form(form_class, section, raw)
-        if _inline():
-            apply_problems(form, checked.problems, only=_touched(raw))
-            return render_template(
-                f"citizen/register/_{section}_form.html", form=form, view=view, raw=raw
-            ), status
-        if checked.valid:
-            return redirect(_after_section(section))
-        apply_problems(form, checked.problems)
-        return render_template(
-            f"citizen/register/{section}.html", form=form, view=view, raw=raw, page_has_errors=True
-        ), status
-    raw = view.raw(section)
-    form = _make_form(form_class, section, raw)
-    return render_template(f"citizen/register/{section}.html", form=form, view=view, raw=raw)
+    if request.method == "GET":
+        raw = view.raw(section)
+        form = _section_form(section, raw)
+        return render_template(f"citizen/register/{section}.html", form=form, view=view, raw=raw)
+    return _section_sent(section, view)
 
 
-def _fields(section: str, view: service.DraftView) -> tuple[str, ...]:
-    if section == "equipment":
-        return validation.equipment_fields(view.milieu)
-    return SECTION_FIELDS[section]
+def _section_sent(section: str, view: service.DraftView) -> str | tuple[str, int] | Response:
+    raw, checked, status = _saved_or_refused(
+        SECTIONS[section].fields(view.milieu),
+        lambda raw: service.save_section(
+            db.session, signed_in_person_id(), section, raw, _retention()
+        ),
+    )
+    form = _section_form(section, raw)
+    if _inline():
+        apply_problems(form, checked.problems, only=_touched(raw))
+        template = f"citizen/register/_{section}_form.html"
+        return render_template(template, form=form, view=view, raw=raw), status
+    if checked.valid:
+        return redirect(_after(service.step_after(view, section)))
+    apply_problems(form, checked.problems)
+    return render_template(
+        f"citizen/register/{section}.html", form=form, view=view, raw=raw, page_has_errors=True
+    ), status
 
 
-def _make_form(form_class: type[FlaskForm], section: str, raw: dict[str, Any]) -> FlaskForm:
+def _section_form(section: str, raw: dict[str, Any]) -> FlaskForm:
     kwargs: dict[str, Any] = {"data": raw} if request.method == "GET" else {}
     if section == "residence":
         kwargs["region"] = raw.get("region")
-    return form_class(**kwargs)
+    return SECTION_FORMS[section](**kwargs)
 
 
-def _after_section(section: str) -> str:
+def task_url(task: str | None, **args: Any) -> str:
+    """The page of a task of ``service.TASKS``; the task list for None."""
+    if task in SECTIONS:
+        return url_for("citizen.register_section", section=task, **args)
+    endpoints = {
+        "members": "citizen.register_members",
+        "member_details": "citizen.register_details",
+    }
+    return url_for(endpoints[task], **args) if task else url_for("citizen.register")
+
+
+def _after(step: service.NextStep) -> str:
+    """Back to "check your answers" when that is where the person came from."""
     if query("return") == "check":
         return url_for("citizen.register_check")
-    following = NEXT_SECTION[section]
-    if following == "check":
-        return url_for("citizen.register")
-    return url_for(f"citizen.register_{following}")
-
-
-@bp.route("/household/register/residence", methods=["GET", "POST"])
-@access(Rule.CITIZEN)
-@accepts(form=(*validation.RESIDENCE_FIELDS, "continue"), query=("return",))
-def register_residence() -> str | tuple[str, int] | Response:
-    return _section_page("residence")
-
-
-@bp.route("/household/register/housing", methods=["GET", "POST"])
-@access(Rule.CITIZEN)
-@accepts(form=(*validation.HOUSING_FIELDS, "continue"), query=("return",))
-def register_housing() -> str | tuple[str, int] | Response:
-    return _section_page("housing")
-
-
-@bp.route("/household/register/equipment", methods=["GET", "POST"])
-@access(Rule.CITIZEN)
-@accepts(form=(*validation.equipment_fields("rural"), "continue"), query=("return",))
-def register_equipment() -> str | tuple[str, int] | Response:
-    return _section_page("equipment")
-
-
-@bp.route("/household/register/spending", methods=["GET", "POST"])
-@access(Rule.CITIZEN)
-@accepts(form=(*validation.SPENDING_LIMITS, "continue"), query=("return",))
-def register_spending() -> str | tuple[str, int] | Response:
-    return _section_page("spending")
+    if step.member_key:
+        return url_for("citizen.register_member_details", key=step.member_key)
+    return task_url(step.task)
 
 
 # -- members -----------------------------------------------------------------------
@@ -360,7 +327,7 @@ def register_member_details(key: str) -> str | tuple[str, int] | Response:
                 "citizen/register/_member_form.html", form=form, member=member, raw=raw
             ), status
         if checked.valid:
-            return redirect(_after_member_details(key))
+            return redirect(_after(service.step_after(view, "member_details", key)))
         apply_problems(form, checked.problems)
         return render_template(
             "citizen/register/member_details.html",
@@ -372,21 +339,6 @@ def register_member_details(key: str) -> str | tuple[str, int] | Response:
     form = MemberDetailsForm(data=member.details_raw)
     return render_template(
         "citizen/register/member_details.html", form=form, member=member, raw=member.details_raw
-    )
-
-
-def _after_member_details(key: str) -> str:
-    if query("return") == "check":
-        return url_for("citizen.register_check")
-    view = _existing_draft_view()
-    keys = [m.key for m in view.members]
-    following = [m for m in view.members[keys.index(key) + 1 :] if m.status != service.COMPLETED]
-    if following:
-        return url_for("citizen.register_member_details", key=following[0].key)
-    return (
-        url_for("citizen.register_housing")
-        if view.statuses["housing"] == service.NOT_STARTED
-        else url_for("citizen.register")
     )
 
 
@@ -437,11 +389,8 @@ def _check_page(view: service.DraftView, form: DeclarationForm, refusal: str | N
         declaration=service.declaration_of(view, clock.today()),
         people={m.person.idcs: m.person for m in view.members},
         links={
-            "residence": url_for("citizen.register_residence", **back),
-            "members": url_for("citizen.register_members"),
-            "housing": url_for("citizen.register_housing", **back),
-            "equipment": url_for("citizen.register_equipment", **back),
-            "spending": url_for("citizen.register_spending", **back),
+            **{name: task_url(name, **back) for name in SECTIONS},
+            "members": task_url("members"),
         },
         member_links={
             index: url_for("citizen.register_member_details", key=m.key, **back)
