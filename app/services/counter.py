@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db import transaction
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, Invalid, NotFound
 from app.domain.validation import Problem
 from app.models import AssistedSession, ConsentCode, HouseholdStatus, Person
 from app.services import audit, rate_limits
@@ -359,7 +359,7 @@ def open_with_identity_check(
                 raise DomainError("consent_locked")
             problems = check_identity(person, check, clock.today())
             if problems:
-                raise DomainError("invalid", problems=problems)
+                raise Invalid(problems)
             checks = f"identity-check:account:{agent.account_id}"
             if rate_limits.take(db, checks, IDENTITY_CHECKS_PER_DAY, timedelta(days=1)) is None:
                 raise DomainError("too_many_identity_checks")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import changes, validation
 from app.domain.declaration import age_on, member_entry
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Invalid
 from app.domain.input_rules import bounded_int
 from app.domain.sections import SECTIONS
 from app.domain.validation import Checked
@@ -50,7 +50,7 @@ class NewDeclaration:
 
 
 def invalid(checked: Checked) -> DomainError:
-    return DomainError("invalid", problems=checked.problems)
+    return Invalid(checked.problems)
 
 
 def _section(name: str, asked: Asked) -> NewDeclaration:

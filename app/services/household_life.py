@@ -28,7 +28,7 @@ from app import clock
 from app.db import transaction
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Forbidden
 from app.integrations.document_store import DocumentStore
 from app.models import (
     AssistedSession,
@@ -82,7 +82,7 @@ def reader_of_household(db: Session, person_id: int) -> Reader:
     if person is None or membership is None:
         raise DomainError("no_household")
     if age_on(person.birth_date, clock.today()) < ADULT_AGE:
-        raise DomainError("forbidden")
+        raise Forbidden()
     return Reader(person, membership.household)
 
 

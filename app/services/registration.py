@@ -29,7 +29,7 @@ from app.db import transaction
 from app.domain import codes, validation
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on, member_entry
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Invalid, NotFound
 from app.domain.input_rules import DRAFT_MAX_BYTES
 from app.domain.sections import SECTIONS
 from app.domain.validation import Checked, Problem
@@ -109,7 +109,7 @@ class DraftView:
         for member in self.members:
             if member.key == key:
                 return member
-        raise DomainError("not_found")
+        raise NotFound()
 
 
 def _status(raw: dict[str, Any], checked: Checked) -> str:
@@ -218,7 +218,7 @@ def start_or_resume(
     with transaction(db):
         person = db.get(Person, person_id)
         if person is None:
-            raise DomainError("not_found")
+            raise NotFound()
         blocker = registration_blocker(db, person)
         if blocker:
             raise DomainError(blocker)
@@ -344,7 +344,7 @@ def remove_member(db: Session, person_id: int, key: str, retention: timedelta) -
         members = draft.data.get("members", [])
         kept = [m for m in members if m["key"] != key or m["person_id"] == person_id]
         if len(kept) == len(members):
-            raise DomainError("not_found")
+            raise NotFound()
         _touch(draft, retention)
         draft.data["members"] = kept
 
@@ -359,7 +359,7 @@ def save_member_details(
             if member["key"] == key:
                 break
         else:
-            raise DomainError("not_found")
+            raise NotFound()
         person = db.get(Person, member["person_id"])
         assert person is not None
         cleaned = {k: str(v) for k, v in raw.items() if v is not None}
@@ -464,7 +464,7 @@ def submit_registration(
     if not view.ready:
         raise DomainError("draft_incomplete", statuses=view.statuses)
     if problems:
-        raise DomainError("declaration_missing", problems=problems)
+        raise Invalid(problems)
 
     now = clock.now()
     try:

@@ -28,7 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app import clock
 from app.db import transaction
 from app.domain import changes, uploads
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, Invalid, NotFound
 from app.domain.input_rules import DECISION_REASON_MAX, EXPLANATION_MAX
 from app.domain.scoring import compute_score
 from app.domain.scoring.programmes import programmes_in_force
@@ -128,7 +128,7 @@ def file_review(
         raise DomainError("deregistered")
     problems, accepted = check_filing(filing, scanner)
     if problems:
-        raise DomainError("invalid", problems=problems)
+        raise Invalid(problems)
     existing = open_review(db, household.id)
     if existing is not None:
         if existing.submission_key == filing.submission_key:
@@ -459,7 +459,7 @@ def _reason_problems(reason: str) -> dict[str, Problem]:
 def _checked_reason(reason: str) -> str:
     problems = _reason_problems(reason)
     if problems:
-        raise DomainError("invalid", problems=problems)
+        raise Invalid(problems)
     return reason.strip()
 
 
@@ -532,13 +532,10 @@ def correct(
         declarant_id = household.declarant_id
         try:
             after = household_life.preview_change(db, declarant_id, actor, change)
-        except DomainError as error:
-            if error.code == "invalid":  # every problem at once: the answers' and the reason's
-                problems = {**error.details["problems"], **reason_problems}  # type: ignore[dict-item]
-                raise DomainError("invalid", problems=problems) from error
-            raise
+        except Invalid as invalid:  # every problem at once: the answers' and the reason's
+            raise Invalid({**invalid.problems, **reason_problems}) from invalid
         if reason_problems:
-            raise DomainError("invalid", problems=reason_problems)
+            raise Invalid(reason_problems)
         reason = reason.strip()
         score = current_score(db, household)
         today = clock.today()

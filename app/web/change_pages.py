@@ -17,7 +17,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.domain import changes, validation
-from app.domain.errors import DomainError, Problem
+from app.domain.errors import DomainError, Invalid, Problem
 from app.domain.input_rules import DATABASE_INT_MAX
 from app.domain.sections import SECTIONS
 from app.extensions import db
@@ -208,9 +208,9 @@ def change_page(
             page_has_errors=True,
         )
         return render_template(TEMPLATE, **page), 409
+    except Invalid as invalid:
+        apply_problems(form, invalid.problems)
+        return render_template(TEMPLATE, page_has_errors=True, **page), 200
     except DomainError as error:
-        if error.code == "invalid":
-            apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-            return render_template(TEMPLATE, page_has_errors=True, **page), 200
         page.update(refusal=refusal_text(error.code), page_has_errors=True)
         return render_template(TEMPLATE, **page), 429 if error.code == "too_many_lookups" else 409

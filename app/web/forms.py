@@ -6,6 +6,10 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 
+from app.domain.errors import Invalid
+from app.web.input_boundary import InputRefused, refusal_status
+from app.web.questionnaire_forms import apply_problems
+
 
 def form_errors(form: FlaskForm | None) -> list[tuple[str, str]]:
     """(anchor id, first message) for each field in error, in page order.
@@ -22,3 +26,11 @@ def form_errors(form: FlaskForm | None) -> list[tuple[str, str]]:
             message: Any = field.errors[0]
             found.append((anchor, str(message)))
     return found
+
+
+def show_invalid(form: FlaskForm, invalid: Invalid) -> int:
+    """Each problem on its field; the status of the page that shows them again:
+    the boundary's refusal of what was sent (400, or 200 to htmx), or 200
+    for well-formed answers a rule refused."""
+    apply_problems(form, invalid.problems)
+    return refusal_status() if isinstance(invalid, InputRefused) else 200

@@ -39,7 +39,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from app.domain import input_rules, submission_keys, uploads
-from app.domain.errors import DomainError, Problem
+from app.domain.errors import Invalid, Problem
 from app.domain.input_rules import (
     DATABASE_INT_MAX,
     FORM_FIELDS,
@@ -101,12 +101,8 @@ def accepted_by(view: Callable[..., Any] | None) -> Accepted:
     return accepted
 
 
-class InputRefused(DomainError):
+class InputRefused(Invalid):
     """A form field broke its rule at the boundary. ``problems`` by field name."""
-
-    def __init__(self, problems: dict[str, Problem]) -> None:
-        super().__init__("invalid", problems=problems)
-        self.problems = problems
 
 
 # -- decoding ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import clock
 from app.domain import changes, geography
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, Invalid, NotFound
 from app.domain.input_rules import PAGE_MAX
 from app.extensions import db
 from app.i18n import current_language
@@ -25,9 +25,9 @@ from app.web.backoffice import bp
 from app.web.change_pages import CHANGE_FIELDS, change_page, people_of
 from app.web.citizen.score_facts import describe as describe_fact
 from app.web.documents import download
-from app.web.input_boundary import InputRefused, accepts, answer, query, query_number
+from app.web.forms import show_invalid
+from app.web.input_boundary import accepts, answer, query, query_number
 from app.web.messages import refusal_text
-from app.web.questionnaire_forms import apply_problems
 from app.web.review_forms import DecisionReasonForm, QueueFilterForm
 
 CHANNEL = "backoffice"
@@ -141,11 +141,10 @@ def review_uphold(number: str) -> Response | str | tuple[str, int]:
     form = DecisionReasonForm()
     try:
         reviews.uphold(db.session, number, _actor(), answer("decision_reason"))
+    except Invalid as invalid:
+        status = show_invalid(form, invalid)
+        return _case_page(number, uphold_form=form, page_has_errors=True), status
     except DomainError as error:
-        if error.code == "invalid":
-            apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-            status = 400 if isinstance(error, InputRefused) else 200
-            return _case_page(number, uphold_form=form, page_has_errors=True), status
         return _refused(number, error)
     flash("review_upheld", "success")
     return redirect(url_for("backoffice.review_case", number=number))
@@ -204,11 +203,10 @@ def review_refuse(number: str) -> Response | str | tuple[str, int]:
     form = DecisionReasonForm()
     try:
         reviews.refuse_correction(db.session, number, _actor(), answer("decision_reason"))
+    except Invalid as invalid:
+        status = show_invalid(form, invalid)
+        return _case_page(number, refuse_form=form, page_has_errors=True), status
     except DomainError as error:
-        if error.code == "invalid":
-            apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-            status = 400 if isinstance(error, InputRefused) else 200
-            return _case_page(number, refuse_form=form, page_has_errors=True), status
         return _refused(number, error)
     flash("correction_returned", "success")
     return redirect(url_for("backoffice.review_case", number=number))

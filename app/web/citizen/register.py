@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from app import clock
 from app.domain import validation
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Invalid
 from app.domain.sections import SECTIONS
 from app.domain.validation import Checked
 from app.extensions import db
@@ -27,6 +27,7 @@ from app.services import registration as service
 from app.services.scoring import current_score, eligibility_of
 from app.web.access import Rule, access, current_actor, signed_in_person_id
 from app.web.citizen import bp
+from app.web.forms import show_invalid
 from app.web.input_boundary import (
     InputRefused,
     accepts,
@@ -366,9 +367,8 @@ def register_check() -> str | tuple[str, int] | Response:
             if view is None:
                 return redirect(url_for("citizen.register"))
             form.submission_key.data = view.draft.submission_key
-            if error.code in ("declaration_missing", "invalid"):
-                apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-                status = 400 if isinstance(error, InputRefused) else 200
+            if isinstance(error, Invalid):
+                status = show_invalid(form, error)
                 return _check_page(view, form), status
             return _check_page(view, form, refusal=refusal_text(error.code)), 409
         return redirect(url_for("citizen.register_confirmation"))

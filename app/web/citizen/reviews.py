@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, Invalid, NotFound
 from app.extensions import db
 from app.integrations.document_store import document_store
 from app.integrations.virus_scanner import virus_scanner
@@ -16,6 +16,7 @@ from app.services import reviews
 from app.web.access import Rule, access, current_actor, signed_in_person_id
 from app.web.citizen import bp
 from app.web.documents import download
+from app.web.forms import show_invalid
 from app.web.input_boundary import (
     InputRefused,
     accepts,
@@ -25,7 +26,6 @@ from app.web.input_boundary import (
     uploaded_files,
 )
 from app.web.messages import refusal_text
-from app.web.questionnaire_forms import apply_problems
 from app.web.review_forms import MAX_FILE_MB, MAX_FILES, ReviewRequestForm
 
 
@@ -70,17 +70,16 @@ def review_new() -> str | tuple[str, int] | Response:
             virus_scanner(),
             current_app.config["REVIEW_DUE_DAYS"],
         )
-    except DomainError as error:
-        if error.code != "invalid":
-            page["refusal"] = refusal_text(error.code)
-            return render_template("citizen/reviews/new.html", page_has_errors=True, **page), 409
-        apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-        if not isinstance(error, InputRefused):
+    except Invalid as invalid:
+        status = show_invalid(form, invalid)
+        if not isinstance(invalid, InputRefused):
             form.submission_key.data = filing.submission_key
         # Browsers cannot keep chosen files across pages: say so when files were sent.
         page["choose_again"] = bool(files)
-        status = 400 if isinstance(error, InputRefused) else 200
         return render_template("citizen/reviews/new.html", page_has_errors=True, **page), status
+    except DomainError as error:
+        page["refusal"] = refusal_text(error.code)
+        return render_template("citizen/reviews/new.html", page_has_errors=True, **page), 409
     flash("review_filed", "success")
     return redirect(url_for("citizen.review", number=review.number))
 

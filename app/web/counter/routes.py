@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, Invalid, NotFound
 from app.domain.validation import Problem
 from app.extensions import db
 from app.models import Person
@@ -25,6 +25,7 @@ from app.web.access import (
 )
 from app.web.counter import bp
 from app.web.counter.forms import CodeForm, IdentityCheckForm, SearchForm
+from app.web.forms import show_invalid
 from app.web.input_boundary import InputRefused, accepts, answers
 from app.web.messages import problem_text, refusal_text
 from app.web.questionnaire_forms import apply_problems
@@ -152,11 +153,11 @@ def identity_check() -> str | tuple[str, int] | Response:
         check = counter.IdentityCheck(*(sent.get(name, "") for name in IDENTITY_CHECK_FIELDS))
         assisted = counter.open_with_identity_check(db.session, _agent(), person.id, check,
                                                     current_app.config["ASSISTED_SESSION_MINUTES"])  # fmt: skip
+    except Invalid as invalid:
+        status = show_invalid(form, invalid)
+        return render_template("counter/identity_check.html", form=form, person=person,
+                               page_has_errors=True), status  # fmt: skip
     except DomainError as error:
-        if error.code == "invalid":
-            apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-            return render_template("counter/identity_check.html", form=form, person=person,
-                                   page_has_errors=True), (400 if isinstance(error, InputRefused) else 200)  # fmt: skip
         return render_template("counter/identity_check.html", form=form, person=person,
                                refusal=refusal_text(error.code), page_has_errors=True), 409  # fmt: skip
     return _start(assisted.id)

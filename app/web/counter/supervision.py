@@ -10,15 +10,15 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, Invalid, NotFound
 from app.extensions import db
 from app.services import counter_supervision
 from app.web.access import Rule, access, current_staff_actor
 from app.web.counter import bp
 from app.web.counter.forms import SupervisionForm
-from app.web.input_boundary import InputRefused, accepts, answers
+from app.web.forms import show_invalid
+from app.web.input_boundary import accepts, answers
 from app.web.messages import refusal_text
-from app.web.questionnaire_forms import apply_problems
 
 CHANNEL = "supervision"
 
@@ -60,10 +60,8 @@ def supervision_session(session_id: int) -> tuple[str, int] | Response:
             item = counter_supervision.session_to_check(db.session, supervisor, session_id)
         except NotFound:
             abort(404)
-        if error.code == "invalid":
-            apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-            return _page(item, form, 400 if isinstance(error, InputRefused) else 200,
-                         page_has_errors=True)  # fmt: skip
+        if isinstance(error, Invalid):
+            return _page(item, form, show_invalid(form, error), page_has_errors=True)
         return _page(item, form, 409, refusal=refusal_text(error.code), page_has_errors=True)
     flash("session_checked", "success")
     return redirect(url_for("counter.supervision_queue"))
