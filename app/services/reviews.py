@@ -95,6 +95,25 @@ def open_review(db: Session, household_id: int) -> ReviewRequest | None:
     )
 
 
+@dataclass(frozen=True)
+class Asking:
+    """A declarant about to file a request: their household, and the request
+    already open for it, if any (one at a time)."""
+
+    household_id: int
+    open_review: ReviewRequest | None
+
+    @property
+    def key_kind(self) -> str:
+        """What the form's submission keys are bound to."""
+        return f"review:{self.household_id}"
+
+
+def asking(db: Session, person_id: int) -> Asking:
+    household = household_life.declarant_of_household(db, person_id).household
+    return Asking(household.id, open_review(db, household.id))
+
+
 def filed_with_key(db: Session, household_id: int, submission_key: str) -> ReviewRequest | None:
     """The household's request filed with this key, if any (never another household's)."""
     return db.scalar(
