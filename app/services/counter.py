@@ -192,8 +192,12 @@ def _verify_code(
     return "ok"
 
 
-def _refused(outcome: str) -> DomainError:
-    return DomainError(f"consent_code_{outcome}" if outcome != "locked" else "consent_locked")
+class CodeRefused(DomainError):
+    """The code read out is wrong, expired or spent, or the desk is locked for this citizen."""
+
+
+def _refused(outcome: str) -> CodeRefused:
+    return CodeRefused(f"consent_code_{outcome}" if outcome != "locked" else "consent_locked")
 
 
 def confirm_code(

@@ -28,7 +28,7 @@ from app import clock
 from app.db import transaction
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on
-from app.domain.errors import DomainError, Forbidden
+from app.domain.errors import DomainError, Forbidden, Invalid, Problem
 from app.integrations.document_store import DocumentStore
 from app.models import (
     AssistedSession,
@@ -47,7 +47,7 @@ from app.models import (
     ReviewRequest,
     Score,
 )
-from app.services import audit, certificates
+from app.services import audit, certificates, counter
 from app.services.actors import Actor
 from app.services.declared_changes import Asked, new_declaration
 from app.services.households import active_membership
@@ -294,8 +294,34 @@ def confirm_data(db: Session, person_id: int, actor: Actor) -> Household:
         return household
 
 
-def deregister(db: Session, person_id: int, actor: Actor) -> Household:
-    """Remove the household from the register: memberships end, eligibility ends."""
+@dataclass(frozen=True)
+class CodeReadOut:
+    """At a counter, the citizen's consent to one act: the fresh code they read out."""
+
+    code: str
+    secret_key: str
+
+
+def deregister(
+    db: Session,
+    person_id: int,
+    actor: Actor,
+    *,
+    understood: bool,
+    consent: CodeReadOut | None = None,
+) -> Household:
+    """Remove the household from the register: memberships end, eligibility ends.
+
+    The declarant must say they understood what it means. At a counter
+    (``consent``), the citizen's code is spent in this same transaction: the
+    code and the deregistration both hold, or neither does. A wrong code
+    raises ``counter.CodeRefused`` and stays counted towards the lock."""
+    if not understood:
+        raise Invalid({"understood": Problem("confirm_deregistration")})
+    if consent is not None:
+        counter.confirm_code(
+            db, actor, person_id, "deregistration", consent.code, consent.secret_key
+        )
     with transaction(db):
         household = _locked_household(db, declarant_of_household(db, person_id).household.id)
         now = clock.now()

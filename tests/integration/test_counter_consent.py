@@ -181,8 +181,8 @@ def test_a_deregistration_code_is_spent_only_with_the_deregistration(
     db.rollback()  # the deregistration failed after the code was checked
     unused = select(ConsentCode).where(ConsentCode.purpose == "deregistration")
     assert db.scalar(unused.where(ConsentCode.used_at.is_(None))) is not None
-    counter.confirm_code(db, acting, person.id, "deregistration", code, SECRET)
-    life.deregister(db, person.id, acting)
+    # One call spends the code and deregisters, in one transaction.
+    life.deregister(db, person.id, acting, understood=True, consent=life.CodeReadOut(code, SECRET))
     db.expire_all()
     assert db.scalar(unused.where(ConsentCode.used_at.is_(None))) is None
 

@@ -115,7 +115,7 @@ def test_versions_are_kept_and_list_their_members(db: Session, demo: None) -> No
 
 def test_deregistration_ends_eligibility_and_memberships(db: Session, demo: None) -> None:
     person = youssef(db)
-    household = life.deregister(db, person.id, citizen(db, person))
+    household = life.deregister(db, person.id, citizen(db, person), understood=True)
     assert household.status == "deregistered"
     assert (
         db.scalar(select(func.count()).select_from(Membership).where(Membership.ended_at.is_(None)))
@@ -138,7 +138,7 @@ def test_retention_purges_old_deregistered_households_and_expired_drafts(
     check = counter.IdentityCheck(cnie="AB123456", expires_on="2031-01-01", reason="no_phone")
     session = counter.open_with_identity_check(db, agent, person.id, check, minutes=30)
     counter.end_session(db, agent, session.id)
-    life.deregister(db, person.id, citizen(db, person))
+    life.deregister(db, person.id, citizen(db, person), understood=True)
     amina = db.scalar(select(Person).where(Person.idcs == "1000000101"))
     assert amina is not None
     start_or_resume(db, amina.id, citizen(db, amina), timedelta(days=90))
