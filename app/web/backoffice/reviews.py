@@ -13,11 +13,13 @@ from app import clock
 from app.domain import changes, geography
 from app.domain.errors import DomainError, Invalid, NotFound
 from app.domain.input_rules import PAGE_MAX
+from app.domain.review_status import ReviewStatus
 from app.extensions import db
 from app.i18n import current_language
-from app.models.reviews import OPEN_STATUSES, REVIEW_REASONS
+from app.models.reviews import REVIEW_REASONS
 from app.services import household_life as life
-from app.services import reviews
+from app.services import review_desk as desk
+from app.services import review_queue as queue_service
 from app.services.actors import Actor
 from app.web import labels
 from app.web.access import Rule, access, current_staff_actor
@@ -44,7 +46,7 @@ def _filter_form() -> QueueFilterForm:
     form = QueueFilterForm(data={name: query(name) for name in FILTERS})
     form.status.choices = [
         SelectChoice("open", labels.REVIEW_QUEUE_STATUSES["open"]),
-        *(SelectChoice(s, labels.REVIEW_STATUSES[s]) for s in (*OPEN_STATUSES, "decided")),
+        *(SelectChoice(s, labels.REVIEW_STATUSES[s]) for s in ReviewStatus),
         SelectChoice("all", labels.REVIEW_QUEUE_STATUSES["all"]),
     ]
     form.reason.choices = [
@@ -69,7 +71,7 @@ def _filter_form() -> QueueFilterForm:
 @accepts(query=(*FILTERS, "mine", "page"))
 def review_queue() -> str:
     form = _filter_form()
-    filters = reviews.QueueFilters(
+    filters = queue_service.QueueFilters(
         status=query("status") or "open",
         reason=query("reason") or "",
         region=query("region") or "",
@@ -77,7 +79,7 @@ def review_queue() -> str:
         mine=query("mine") == "1",
     )
     page = query_number("page", 1, PAGE_MAX) or 1
-    result = reviews.queue(db.session, filters, _actor(), page)
+    result = queue_service.queue(db.session, filters, _actor(), page)
     return render_template(
         "backoffice/reviews/queue.html",
         form=form,
@@ -89,7 +91,7 @@ def review_queue() -> str:
 
 def _case_page(number: str, **extra: Any) -> str:
     try:
-        case = reviews.open_case(db.session, number, _actor())
+        case = desk.open_case(db.session, number, _actor())
     except NotFound:
         abort(404)
     history = [
@@ -127,7 +129,7 @@ def _refused(number: str, error: DomainError) -> tuple[str, int]:
 @access(Rule.REVIEWER)
 def review_take(number: str) -> Response | tuple[str, int]:
     try:
-        reviews.take(db.session, number, _actor())
+        desk.take(db.session, number, _actor())
     except DomainError as error:
         return _refused(number, error)
     flash("review_taken", "success")
@@ -140,7 +142,7 @@ def review_take(number: str) -> Response | tuple[str, int]:
 def review_uphold(number: str) -> Response | str | tuple[str, int]:
     form = DecisionReasonForm()
     try:
-        reviews.uphold(db.session, number, _actor(), answer("decision_reason"))
+        desk.uphold(db.session, number, _actor(), answer("decision_reason"))
     except Invalid as invalid:
         status = show_invalid(form, invalid)
         return _case_page(number, uphold_form=form, page_has_errors=True), status
@@ -159,10 +161,13 @@ def review_correct(number: str, kind: str) -> str | tuple[str, int] | Response:
         abort(404)
     try:
         if request.method == "GET":
-            review = reviews.open_correction(db.session, number, _actor())
+            review = desk.open_correction(db.session, number, _actor())
         else:  # the answers being checked or sent: the opening was recorded already
-            review = reviews.find_review(db.session, number)
-            if review.status != "in_review" or review.assigned_to_account_id != _actor().account_id:
+            review = desk.find_review(db.session, number)
+            if (
+                review.status != ReviewStatus.IN_REVIEW
+                or review.assigned_to_account_id != _actor().account_id
+            ):
                 raise DomainError("review_not_in_review")
     except NotFound:
         abort(404)
@@ -170,7 +175,7 @@ def review_correct(number: str, kind: str) -> str | tuple[str, int] | Response:
         return _refused(number, error)
 
     def submit(change: life.ChangeForm, form: FlaskForm) -> Response:
-        outcome = reviews.correct(db.session, number, _actor(), change, answer("decision_reason"))
+        outcome = desk.correct(db.session, number, _actor(), change, answer("decision_reason"))
         flash("review_corrected" if outcome.applied else "correction_proposed", "success")
         return redirect(url_for("backoffice.review_case", number=number))
 
@@ -189,10 +194,13 @@ def review_correct(number: str, kind: str) -> str | tuple[str, int] | Response:
 @access(Rule.REVIEWER)
 def review_approve(number: str) -> Response | tuple[str, int]:
     try:
-        review = reviews.approve(db.session, number, _actor())
+        review = desk.approve(db.session, number, _actor())
     except DomainError as error:
         return _refused(number, error)
-    flash("correction_approved" if review.status == "decided" else "correction_returned", "success")
+    flash(
+        "correction_approved" if review.status == ReviewStatus.DECIDED else "correction_returned",
+        "success",
+    )
     return redirect(url_for("backoffice.review_case", number=number))
 
 
@@ -202,7 +210,7 @@ def review_approve(number: str) -> Response | tuple[str, int]:
 def review_refuse(number: str) -> Response | str | tuple[str, int]:
     form = DecisionReasonForm()
     try:
-        reviews.refuse_correction(db.session, number, _actor(), answer("decision_reason"))
+        desk.refuse_correction(db.session, number, _actor(), answer("decision_reason"))
     except Invalid as invalid:
         status = show_invalid(form, invalid)
         return _case_page(number, refuse_form=form, page_has_errors=True), status
@@ -216,7 +224,7 @@ def review_refuse(number: str) -> Response | str | tuple[str, int]:
 @access(Rule.REVIEWER)
 def review_document(number: str, document_id: int) -> Response:
     try:
-        document = reviews.document_for_reviewer(db.session, number, document_id, _actor())
+        document = desk.document_for_reviewer(db.session, number, document_id, _actor())
     except NotFound:
         abort(404)
     return download(document)

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.integrations.document_store import document_store
 from app.integrations.virus_scanner import virus_scanner
 from app.models import ReviewRequest
-from app.services import reviews
+from app.services import review_filing
 from app.web.access import Rule, access, current_actor, signed_in_person_id
 from app.web.citizen import bp
 from app.web.documents import download
@@ -63,17 +63,17 @@ def review_new() -> str | tuple[str, int] | Response:
     return redirect(url_for("citizen.review", number=review.number))
 
 
-def _asking() -> reviews.Asking:
+def _asking() -> review_filing.Asking:
     """The declarant's household, or the page that says why not."""
     try:
-        return reviews.asking(db.session, signed_in_person_id())
+        return review_filing.asking(db.session, signed_in_person_id())
     except DomainError as error:
         if error.code == "no_household":
             abort(make_response(render_template("citizen/no_household.html"), 404))
         abort(403)
 
 
-def _new_page(form: ReviewRequestForm, asking: reviews.Asking, **page: Any) -> str:
+def _new_page(form: ReviewRequestForm, asking: review_filing.Asking, **page: Any) -> str:
     return render_template(
         "citizen/reviews/new.html",
         form=form,
@@ -84,15 +84,15 @@ def _new_page(form: ReviewRequestForm, asking: reviews.Asking, **page: Any) -> s
     )
 
 
-def _file(asking: reviews.Asking, files: list[Any]) -> ReviewRequest:
+def _file(asking: review_filing.Asking, files: list[Any]) -> ReviewRequest:
     sent = answers("reason", "explanation")
-    filing = reviews.Filing(
+    filing = review_filing.Filing(
         reason=sent.get("reason", ""),
         explanation=sent.get("explanation", ""),
         submission_key=submission_key(asking.key_kind),
         files=files,
     )
-    return reviews.file_review(
+    return review_filing.file_review(
         db.session,
         signed_in_person_id(),
         current_actor(),
@@ -107,7 +107,7 @@ def _file(asking: reviews.Asking, files: list[Any]) -> ReviewRequest:
 @access(Rule.CITIZEN)
 def review(number: str) -> str:
     try:
-        found = reviews.review_for_member(db.session, signed_in_person_id(), number)
+        found = review_filing.review_for_member(db.session, signed_in_person_id(), number)
     except NotFound:
         abort(404)
     return render_template("citizen/reviews/show.html", review=found)
@@ -117,8 +117,8 @@ def review(number: str) -> str:
 @access(Rule.CITIZEN)
 def review_document(number: str, document_id: int) -> Response:
     try:
-        found = reviews.review_for_member(db.session, signed_in_person_id(), number)
-        document = reviews.document_of(found, document_id)
+        found = review_filing.review_for_member(db.session, signed_in_person_id(), number)
+        document = review_filing.document_of(found, document_id)
     except NotFound:
         abort(404)
     return download(document)
