@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.services import counter
 from app.services import household_life as life
+from app.services import retention as retention_service
 from app.services.registration import start_or_resume
 from app.services.scoring import current_score, eligibility_of
 from tests.support.actors import citizen, counter_agent
@@ -144,10 +145,14 @@ def test_retention_purges_old_deregistered_households_and_expired_drafts(
     start_or_resume(db, amina.id, citizen(db, amina), timedelta(days=90))
     retention = timedelta(days=1825)
     with clock.freeze(clock.now() + timedelta(days=1824)):
-        assert life.purge_retained_data(db, retention) == life.Purged(households=0, drafts=1)
+        assert retention_service.purge_retained_data(db, retention) == retention_service.Purged(
+            households=0, drafts=1
+        )
         assert db.scalar(select(func.count()).select_from(Household)) == 1
     with clock.freeze(clock.now() + timedelta(days=1826)):
-        assert life.purge_retained_data(db, retention) == life.Purged(households=1, drafts=0)
+        assert retention_service.purge_retained_data(db, retention) == retention_service.Purged(
+            households=1, drafts=0
+        )
     for model in (
         Household,
         HouseholdVersion,
