@@ -12,7 +12,7 @@ a convenience.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,12 +34,36 @@ class ConfigError(RuntimeError):
     """Raised when the portal cannot start safely with the given settings."""
 
 
+def text(_name: str, value: str) -> str:
+    return value
+
+
+def whole_number(name: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def yes_no(name: str, value: str) -> bool:
+    if value.lower() in ("true", "yes", "1"):
+        return True
+    if value.lower() in ("false", "no", "0"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {value!r}")
+
+
 @dataclass(frozen=True)
 class Setting:
+    """One environment variable: its default (written once, here), what it
+    means, and how its text becomes a value. A bad value stops the start,
+    naming the variable."""
+
     name: str
     default: str | None
     description: str
     required_in_production: bool = False
+    parse: Callable[[str, str], Any] = text
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -110,6 +134,7 @@ SETTINGS: tuple[Setting, ...] = (
         "false",
         "`true` to name the claims the portal needs in the `claims` request parameter, "
         "the national numbers as essential (MOSIP eSignet works this way).",
+        parse=yes_no,
     ),
     Setting(
         "OIDC_USERINFO",
@@ -126,19 +151,36 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OIDC_CNIE_CLAIM", "cnie", "Claim that carries the CNIE number."),
     Setting("OIDC_ROLES_CLAIM", "roles", "Claim that carries staff roles."),
     Setting("OIDC_OFFICE_CLAIM", "office", "Claim that carries a staff member's office."),
-    Setting("OIDC_LEEWAY_SECONDS", "60", "Clock skew tolerated on ID-token times, in seconds."),
-    Setting("SESSION_IDLE_MINUTES", "30", "A session ends after this long without a request."),
-    Setting("SESSION_ABSOLUTE_HOURS", "12", "A session ends this long after login, whatever."),
+    Setting(
+        "OIDC_LEEWAY_SECONDS",
+        "60",
+        "Clock skew tolerated on ID-token times, in seconds.",
+        parse=whole_number,
+    ),
+    Setting(
+        "SESSION_IDLE_MINUTES",
+        "30",
+        "A session ends after this long without a request.",
+        parse=whole_number,
+    ),
+    Setting(
+        "SESSION_ABSOLUTE_HOURS",
+        "12",
+        "A session ends this long after login, whatever.",
+        parse=whole_number,
+    ),
     Setting(
         "DRAFT_RETENTION_DAYS",
         "90",
         "A registration draft untouched this long is deleted (`flask drafts purge`).",
+        parse=whole_number,
     ),
     Setting(
         "RETENTION_DAYS",
         "1825",
         "Data of a deregistered household is deleted this long after deregistration "
         "(`flask retention purge`). 5 years by default; the ANR's retention policy decides.",
+        parse=whole_number,
     ),
     Setting(
         "UPLOAD_DIR",
@@ -151,7 +193,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Scans supporting documents before they are stored. Only "
         "`accept-everything-development` exists yet: it scans nothing.",
     ),
-    Setting("REVIEW_DUE_DAYS", "30", "A review request must be answered within this many days."),
+    Setting(
+        "REVIEW_DUE_DAYS",
+        "30",
+        "A review request must be answered within this many days.",
+        parse=whole_number,
+    ),
     Setting(
         "SMS_BACKEND",
         "log",
@@ -161,10 +208,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMS_GATEWAY_TOKEN", None, "For `SMS_BACKEND=http`: the gateway's bearer token."),
     Setting("EMAIL_BACKEND", "log", "`log` (development) or `smtp`."),
     Setting("SMTP_HOST", "localhost", "For `EMAIL_BACKEND=smtp`."),
-    Setting("SMTP_PORT", "25", "For `EMAIL_BACKEND=smtp`."),
+    Setting("SMTP_PORT", "25", "For `EMAIL_BACKEND=smtp`.", parse=whole_number),
     Setting("SMTP_USERNAME", None, "For `EMAIL_BACKEND=smtp`, if the server asks for a login."),
     Setting("SMTP_PASSWORD", None, "For `EMAIL_BACKEND=smtp`, if the server asks for a login."),
-    Setting("SMTP_STARTTLS", "false", "For `EMAIL_BACKEND=smtp`: `true` to require STARTTLS."),
+    Setting(
+        "SMTP_STARTTLS",
+        "false",
+        "For `EMAIL_BACKEND=smtp`: `true` to require STARTTLS.",
+        parse=yes_no,
+    ),
     Setting("MAIL_FROM", "rsu-portal@example.invalid", "Sender address of emails."),
     Setting(
         "SIGNING_KEY_FILE",
@@ -190,16 +242,19 @@ SETTINGS: tuple[Setting, ...] = (
         "VERIFY_LOOKUPS_PER_HOUR",
         "60",
         "Certificate numbers one visitor (by IP address) may look up per hour on /verify.",
+        parse=whole_number,
     ),
     Setting(
         "ASSISTED_SESSION_MINUTES",
         "30",
         "How long a counter agent may act for a citizen after the citizen's consent.",
+        parse=whole_number,
     ),
     Setting(
         "PROXY_COUNT",
         "0",
         "Reverse proxies in front of the portal that set X-Forwarded-For (visitors' addresses).",
+        parse=whole_number,
     ),
     Setting("LOG_LEVEL", "INFO", "Python logging level. Logs never carry IDs or tokens."),
 )
@@ -240,7 +295,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     they stay None and ``validate`` refuses to start.
     """
     env = os.environ if env is None else env
-    rsu_env = env.get("RSU_ENV") or "development"
+    rsu_env = env.get("RSU_ENV") or _BY_NAME["RSU_ENV"].default
     production = rsu_env == "production"
 
     def get(name: str) -> str | None:
@@ -251,6 +306,11 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         if production and setting.required_in_production:
             return None
         return setting.default
+
+    def value(name: str) -> Any:
+        """The setting's text through its parser (None stays None)."""
+        typed = get(name)
+        return None if typed is None else _BY_NAME[name].parse(name, typed)
 
     algs = [a.strip() for a in (get("OIDC_ID_TOKEN_ALGS") or "").split(",") if a.strip()]
     database_url = get("DATABASE_URL")
@@ -278,37 +338,37 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "OIDC_PRIVATE_KEY_FILE": get("OIDC_PRIVATE_KEY_FILE"),
         "OIDC_CLIENT_ASSERTION_ALG": get("OIDC_CLIENT_ASSERTION_ALG"),
         "OIDC_SCOPES": get("OIDC_SCOPES"),
-        "OIDC_CLAIMS_PARAMETER": (get("OIDC_CLAIMS_PARAMETER") or "false").lower() == "true",
+        "OIDC_CLAIMS_PARAMETER": value("OIDC_CLAIMS_PARAMETER"),
         "OIDC_USERINFO": get("OIDC_USERINFO"),
         "OIDC_ID_TOKEN_ALGS": algs,
         "OIDC_IDCS_CLAIM": get("OIDC_IDCS_CLAIM"),
         "OIDC_CNIE_CLAIM": get("OIDC_CNIE_CLAIM"),
         "OIDC_ROLES_CLAIM": get("OIDC_ROLES_CLAIM"),
         "OIDC_OFFICE_CLAIM": get("OIDC_OFFICE_CLAIM"),
-        "OIDC_LEEWAY_SECONDS": int(get("OIDC_LEEWAY_SECONDS") or 60),
-        "SESSION_IDLE_MINUTES": int(get("SESSION_IDLE_MINUTES") or 30),
-        "SESSION_ABSOLUTE_HOURS": int(get("SESSION_ABSOLUTE_HOURS") or 12),
-        "DRAFT_RETENTION_DAYS": int(get("DRAFT_RETENTION_DAYS") or 90),
-        "RETENTION_DAYS": int(get("RETENTION_DAYS") or 1825),
-        "UPLOAD_DIR": str(_under_root(get("UPLOAD_DIR") or "instance/uploads")),
-        "REVIEW_DUE_DAYS": int(get("REVIEW_DUE_DAYS") or 30),
+        "OIDC_LEEWAY_SECONDS": value("OIDC_LEEWAY_SECONDS"),
+        "SESSION_IDLE_MINUTES": value("SESSION_IDLE_MINUTES"),
+        "SESSION_ABSOLUTE_HOURS": value("SESSION_ABSOLUTE_HOURS"),
+        "DRAFT_RETENTION_DAYS": value("DRAFT_RETENTION_DAYS"),
+        "RETENTION_DAYS": value("RETENTION_DAYS"),
+        "UPLOAD_DIR": str(_under_root(str(get("UPLOAD_DIR")))),
+        "REVIEW_DUE_DAYS": value("REVIEW_DUE_DAYS"),
         "VIRUS_SCANNER": get("VIRUS_SCANNER"),
         "SMS_BACKEND": get("SMS_BACKEND"),
         "SMS_GATEWAY_URL": get("SMS_GATEWAY_URL"),
         "SMS_GATEWAY_TOKEN": get("SMS_GATEWAY_TOKEN"),
         "EMAIL_BACKEND": get("EMAIL_BACKEND"),
         "SMTP_HOST": get("SMTP_HOST"),
-        "SMTP_PORT": int(get("SMTP_PORT") or 25),
+        "SMTP_PORT": value("SMTP_PORT"),
         "SMTP_USERNAME": get("SMTP_USERNAME"),
         "SMTP_PASSWORD": get("SMTP_PASSWORD"),
-        "SMTP_STARTTLS": (get("SMTP_STARTTLS") or "false").lower() == "true",
+        "SMTP_STARTTLS": value("SMTP_STARTTLS"),
         "MAIL_FROM": get("MAIL_FROM"),
         "SIGNING_KEY_FILE": _path_or_none(get("SIGNING_KEY_FILE")),
         "SIGNING_CERT_FILE": _path_or_none(get("SIGNING_CERT_FILE")),
         "PUBLIC_BASE_URL": (get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
-        "VERIFY_LOOKUPS_PER_HOUR": int(get("VERIFY_LOOKUPS_PER_HOUR") or 60),
-        "PROXY_COUNT": int(get("PROXY_COUNT") or 0),
-        "ASSISTED_SESSION_MINUTES": int(get("ASSISTED_SESSION_MINUTES") or 30),
+        "VERIFY_LOOKUPS_PER_HOUR": value("VERIFY_LOOKUPS_PER_HOUR"),
+        "PROXY_COUNT": value("PROXY_COUNT"),
+        "ASSISTED_SESSION_MINUTES": value("ASSISTED_SESSION_MINUTES"),
         "LOG_LEVEL": get("LOG_LEVEL"),
         # Cookie flags: Secure only where TLS is guaranteed (production).
         "SESSION_COOKIE_NAME": "rsu_session",
