@@ -40,7 +40,7 @@ from app.models import (
 )
 from app.services import audit, certificates, counter
 from app.services.actors import Actor
-from app.services.declared_changes import Asked, new_declaration
+from app.services.declared_changes import Asked, NewDeclaration, new_declaration
 from app.services.households import active_membership
 from app.services.scoring import score_version
 
@@ -211,58 +211,50 @@ def apply_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) ->
     before = current_version(db, household)
     asked = Asked(db, actor.account_id or 0, before.declaration, form.answers, now.date())
     after = new_declaration(form.kind, asked)
-    declaration, joining, leaving = after.declaration, after.joining, after.leaving
-    number = household.version_number + 1
-    version = HouseholdVersion(
-        household=household,
-        number=number,
-        declaration=declaration,
-        event=form.kind,
-        made_by=_made_by(actor),
-        made_by_account_id=actor.account_id,
-        created_at=now,
-    )
-    db.add(version)
-    people = _person_ids(db, before.declaration, declaration)
-    for position, member in enumerate(declaration["members"]):
-        db.add(
-            HouseholdVersionMember(
-                version=version,
-                person_id=people[member["idcs"]],
-                position=position,
-                relation=member["relation"],
-            )
-        )
-    for joining_id, relation in joining:
-        db.add(
-            Membership(household=household, person_id=joining_id, relation=relation, started_at=now)
-        )
-    for idcs, reason in leaving:
-        db.execute(
-            update(Membership)
-            .where(
-                Membership.household_id == household.id,
-                Membership.person_id == people[idcs],
-                Membership.ended_at.is_(None),
-            )
-            .values(ended_at=now, end_reason=reason)
-        )
-    household.version_number = number
-    household.region = declaration["residence"]["region"]
+    version = _new_version(db, household, after, form.kind, actor, before.declaration, now)
     score_version(db, household, version, "review" if actor.channel == "backoffice" else "change")
     certificates.supersede_changed(db, household)
     db.add(ChangeSubmission(submission_key=form.submission_key, household_id=household.id,
-                            version_number=number, created_at=now))  # fmt: skip
-    audit.record(
-        db,
-        actor,
-        "household_changed",
-        subject_type="household",
-        subject_id=household.id,
-        on_behalf_of_person_id=person_id,
-        details={"kind": form.kind, "version": number},
-    )
-    return Applied(household.id, number)
+                            version_number=version.number, created_at=now))  # fmt: skip
+    audit.record(db, actor, "household_changed", subject_type="household",
+                 subject_id=household.id, on_behalf_of_person_id=person_id,
+                 details={"kind": form.kind, "version": version.number})  # fmt: skip
+    return Applied(household.id, version.number)
+
+
+def _new_version(
+    db: Session,
+    household: Household,
+    after: NewDeclaration,
+    event: str,
+    actor: Actor,
+    before: dict[str, Any],
+    now: datetime,
+) -> HouseholdVersion:
+    """The next version, its members, and the memberships that start or end with it."""
+    declaration = after.declaration
+    version = HouseholdVersion(household=household, number=household.version_number + 1,
+                               declaration=declaration, event=event, made_by=_made_by(actor),
+                               made_by_account_id=actor.account_id, created_at=now)  # fmt: skip
+    db.add(version)
+    people = _person_ids(db, before, declaration)
+    for position, member in enumerate(declaration["members"]):
+        db.add(HouseholdVersionMember(version=version, person_id=people[member["idcs"]],
+                                      position=position, relation=member["relation"]))  # fmt: skip
+    for joining_id, relation in after.joining:
+        db.add(
+            Membership(household=household, person_id=joining_id, relation=relation, started_at=now)
+        )
+    for idcs, reason in after.leaving:
+        db.execute(
+            update(Membership)
+            .where(Membership.household_id == household.id,
+                   Membership.person_id == people[idcs], Membership.ended_at.is_(None))
+            .values(ended_at=now, end_reason=reason)
+        )  # fmt: skip
+    household.version_number = version.number
+    household.region = declaration["residence"]["region"]
+    return version
 
 
 def _person_ids(db: Session, *declarations: dict[str, Any]) -> dict[str, int]:
