@@ -104,6 +104,13 @@ def record_data_opened(db: Session, review: ReviewRequest, actor: Actor) -> None
                  details={"purpose": "review", "review": review.number})  # fmt: skip
 
 
+def correction_under_way(db: Session, number: str, actor: Actor) -> ReviewRequest:
+    """The request a reviewer is correcting, while its answers are checked or sent."""
+    review = find_review(db, number)
+    _assigned(review, actor, "decide")
+    return review
+
+
 def open_correction(db: Session, number: str, actor: Actor) -> ReviewRequest:
     """The request a reviewer is correcting the data of, with an access record."""
     with transaction(db):

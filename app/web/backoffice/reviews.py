@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -140,15 +142,23 @@ def review_take(number: str) -> Response | tuple[str, int]:
 @access(Rule.REVIEWER)
 @accepts(form=("decision_reason",))
 def review_uphold(number: str) -> Response | str | tuple[str, int]:
+    """The score stands, for the reason written."""
+    return _with_reason(number, desk.uphold, "uphold_form", "review_upheld")
+
+
+def _with_reason(
+    number: str, act: Callable[[Session, str, Actor, str], object], form_slot: str, notice: str
+) -> Response | str | tuple[str, int]:
+    """A decision that carries a written reason: upholding, or refusing a correction."""
     form = DecisionReasonForm()
     try:
-        desk.uphold(db.session, number, _actor(), answer("decision_reason"))
+        act(db.session, number, _actor(), answer("decision_reason"))
     except Invalid as invalid:
         status = show_invalid(form, invalid)
-        return _case_page(number, uphold_form=form, page_has_errors=True), status
+        return _case_page(number, page_has_errors=True, **{form_slot: form}), status
     except DomainError as error:
         return _refused(number, error)
-    flash("review_upheld", "success")
+    flash(notice, "success")
     return redirect(url_for("backoffice.review_case", number=number))
 
 
@@ -160,15 +170,9 @@ def review_correct(number: str, kind: str) -> str | tuple[str, int] | Response:
     if kind not in changes.CHANGE_KINDS:
         abort(404)
     try:
-        if request.method == "GET":
-            review = desk.open_correction(db.session, number, _actor())
-        else:  # the answers being checked or sent: the opening was recorded already
-            review = desk.find_review(db.session, number)
-            if (
-                review.status != ReviewStatus.IN_REVIEW
-                or review.assigned_to_account_id != _actor().account_id
-            ):
-                raise DomainError("review_not_in_review")
+        # Answers being checked or sent: the opening was recorded already.
+        opened = desk.open_correction if request.method == "GET" else desk.correction_under_way
+        review = opened(db.session, number, _actor())
     except NotFound:
         abort(404)
     except DomainError as error:
@@ -208,16 +212,8 @@ def review_approve(number: str) -> Response | tuple[str, int]:
 @access(Rule.REVIEWER)
 @accepts(form=("decision_reason",))
 def review_refuse(number: str) -> Response | str | tuple[str, int]:
-    form = DecisionReasonForm()
-    try:
-        desk.refuse_correction(db.session, number, _actor(), answer("decision_reason"))
-    except Invalid as invalid:
-        status = show_invalid(form, invalid)
-        return _case_page(number, refuse_form=form, page_has_errors=True), status
-    except DomainError as error:
-        return _refused(number, error)
-    flash("correction_returned", "success")
-    return redirect(url_for("backoffice.review_case", number=number))
+    """The second reviewer does not approve the correction: back to its reviewer."""
+    return _with_reason(number, desk.refuse_correction, "refuse_form", "correction_returned")
 
 
 @bp.get("/reviews/<review_number:number>/documents/<int:document_id>")
