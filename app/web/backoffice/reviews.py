@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -18,7 +19,7 @@ from app.domain.input_rules import PAGE_MAX
 from app.domain.review_status import ReviewStatus
 from app.extensions import db
 from app.i18n import current_language
-from app.models.reviews import REVIEW_REASONS
+from app.models.reviews import REVIEW_REASONS, ReviewRequest
 from app.services import household_life as life
 from app.services import review_desk as desk
 from app.services import review_queue as queue_service
@@ -72,22 +73,21 @@ def _filter_form() -> QueueFilterForm:
 @access(Rule.REVIEWER)
 @accepts(query=(*FILTERS, "mine", "page"))
 def review_queue() -> str:
-    form = _filter_form()
-    filters = queue_service.QueueFilters(
+    """Review requests, the most urgent first, with the filters chosen."""
+    filters = _queue_filters()
+    page = query_number("page", 1, PAGE_MAX) or 1
+    result = queue_service.queue(db.session, filters, _actor(), page)
+    return render_template("backoffice/reviews/queue.html", form=_filter_form(), filters=filters,
+                           result=result, today=clock.today())  # fmt: skip
+
+
+def _queue_filters() -> queue_service.QueueFilters:
+    return queue_service.QueueFilters(
         status=query("status") or "open",
         reason=query("reason") or "",
         region=query("region") or "",
         due=query("due") or "",
         mine=query("mine") == "1",
-    )
-    page = query_number("page", 1, PAGE_MAX) or 1
-    result = queue_service.queue(db.session, filters, _actor(), page)
-    return render_template(
-        "backoffice/reviews/queue.html",
-        form=form,
-        filters=filters,
-        result=result,
-        today=clock.today(),
     )
 
 
@@ -169,29 +169,34 @@ def review_correct(number: str, kind: str) -> str | tuple[str, int] | Response:
     """The declarant's own change forms, with the reason for the decision."""
     if kind not in changes.CHANGE_KINDS:
         abort(404)
-    try:
-        # Answers being checked or sent: the opening was recorded already.
-        opened = desk.open_correction if request.method == "GET" else desk.correction_under_way
-        review = opened(db.session, number, _actor())
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        return _refused(number, error)
-
-    def submit(change: life.ChangeForm, form: FlaskForm) -> Response:
-        outcome = desk.correct(db.session, number, _actor(), change, answer("decision_reason"))
-        flash("review_corrected" if outcome.applied else "correction_proposed", "success")
-        return redirect(url_for("backoffice.review_case", number=number))
-
+    review = _correcting(number)
     return change_page(
         kind,
         review.household,
-        submit,
+        partial(_send_correction, number),
         key_kind=f"correction:{number}:{kind}",
         back_url=url_for("backoffice.review_case", number=number),
         extra_form=DecisionReasonForm,
         context={"correcting": review},
     )
+
+
+def _correcting(number: str) -> ReviewRequest:
+    """The request whose data this reviewer corrects; its opening is recorded on GET
+    (the answers being checked or sent come after it)."""
+    opened = desk.open_correction if request.method == "GET" else desk.correction_under_way
+    try:
+        return opened(db.session, number, _actor())
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        abort(make_response(_refused(number, error)))
+
+
+def _send_correction(number: str, change: life.ChangeForm, _form: FlaskForm) -> Response:
+    outcome = desk.correct(db.session, number, _actor(), change, answer("decision_reason"))
+    flash("review_corrected" if outcome.applied else "correction_proposed", "success")
+    return redirect(url_for("backoffice.review_case", number=number))
 
 
 @bp.post("/reviews/<review_number:number>/approve")
