@@ -1,4 +1,4 @@
-"""Assisted service at a counter (DOMAIN.md, "Assisted service at a counter").
+"""Assisted service at a counter (docs/domain.md, "Assisted service at a counter").
 
 An agent finds a citizen by exact CNIE or IDCS, never by name: the desk
 cannot browse the register. Consent comes from a 6-digit code sent by SMS

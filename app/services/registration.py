@@ -1,6 +1,6 @@
 """Registering a household: the draft, section by section, then the submission.
 
-Rules (DOMAIN.md, "Registration"; decree 2-21-582):
+Rules (docs/domain.md, "Registration"; decree 2-21-582):
 - only an adult in the RNP may declare, and only if they belong to no
   registered household;
 - every member is found in the RNP by IDCS and birth date; a mismatch

@@ -28,7 +28,7 @@ class ScoreOverview:
 
 
 def may_read_household(person: Person) -> bool:
-    """Adult members read their household's data; children do not (DOMAIN.md)."""
+    """Adult members read their household's data; children do not (docs/domain.md)."""
     return age_on(person.birth_date, clock.today()) >= ADULT_AGE
 
 

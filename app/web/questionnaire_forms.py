@@ -221,7 +221,7 @@ class DeregisterForm(FlaskForm):
             "and I ask for its deregistration."
         )
     )
-    # At a counter only: the fresh code the citizen reads out (DOMAIN.md).
+    # At a counter only: the fresh code the citizen reads out (docs/domain.md).
     code = StringField(
         _l("Code read out by the citizen"),
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "7"},
