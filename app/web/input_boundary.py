@@ -173,15 +173,30 @@ def screen_request() -> None:
             sent = list(request.form.items(multi=True))
             if accepted.files:
                 files.setlist(accepted.files, request.files.getlist(accepted.files))
+        # A date asked in three fields: each part is checked as the date's own
+        # answer would be, then the parts are joined into that answer.
+        date_parts = {
+            f"{name}-{part}": name
+            for name in accepted.form
+            if FORM_FIELDS[name] is input_rules.DATE
+            for part in input_rules.DATE_PARTS
+        }
+        parts: dict[str, dict[str, str]] = {}
         for name, value in sent:
-            if name not in accepted.form and name != "csrf_token":
+            if name not in accepted.form and name != "csrf_token" and name not in date_parts:
                 continue
-            rule = FORM_FIELDS[name]
+            rule = FORM_FIELDS[date_parts.get(name, name)]
             problem = text_problem(value, rule)
             if problem is not None:
-                problems.setdefault(name, problem)
+                problems.setdefault(date_parts.get(name, name), problem)
                 value = input_rules.shown_again(value, rule)
             kept.append((name, value))
+            if name in date_parts:
+                parts.setdefault(date_parts[name], {})[name.rsplit("-", 1)[1]] = value
+        for name, typed in parts.items():
+            if name not in {kept_name for kept_name, _ in kept}:
+                day, month, year = (typed.get(part, "") for part in input_rules.DATE_PARTS)
+                kept.append((name, input_rules.date_from_parts(day, month, year)))
     request.form = ImmutableMultiDict(kept)
     request.files = ImmutableMultiDict(files)
     request.values = CombinedMultiDict([request.args, request.form])

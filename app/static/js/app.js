@@ -72,6 +72,8 @@
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
+    var shown = document.querySelector(".error-summary[data-title-prefix]");
+    if (shown) { errorTitlePrefix = shown.getAttribute("data-title-prefix"); }
     var sent = event.detail.xhr && event.detail.xhr.rsuSentAnswers;
     answersOfThisSwap = sent || null;
     if (changedSince(event.detail.target, sent)) {
@@ -103,13 +105,25 @@
       entry.remove();
       if (!summary.querySelector("[data-error-for], [data-form-error]")) {
         summary.remove();
-        // The title said "Error:" for this summary; with none left, it no longer does.
-        var prefix = summary.getAttribute("data-title-prefix");
-        if (prefix && !document.querySelector(".error-summary") && document.title.indexOf(prefix) === 0) {
-          document.title = document.title.slice(prefix.length);
-        }
       }
     });
+    syncErrorTitle();
+  }
+
+  // The title starts with "Error:" exactly while the page shows an error
+  // summary, also when summaries come and go with partial swaps.
+  var errorTitlePrefix = null;
+
+  function syncErrorTitle() {
+    var summary = document.querySelector(".error-summary[data-title-prefix]");
+    if (summary) {
+      errorTitlePrefix = summary.getAttribute("data-title-prefix");
+      if (document.title.indexOf(errorTitlePrefix) !== 0) {
+        document.title = errorTitlePrefix + document.title;
+      }
+    } else if (errorTitlePrefix && document.title.indexOf(errorTitlePrefix) === 0) {
+      document.title = document.title.slice(errorTitlePrefix.length);
+    }
   }
 
   // A summary link puts the focus in its field (an anchor alone only scrolls),
@@ -136,6 +150,7 @@
     if (event.target.closest && event.target.closest("[data-live-check]")) {
       return; // a live check: focus stays in the field, where htmx restored it
     }
+    syncErrorTitle();
     focusNewContent(event.target, true);
     bindPrintButtons(event.target);
   });
