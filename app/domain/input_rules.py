@@ -166,6 +166,8 @@ QUERY_PARAMETERS: dict[str, TextRule] = {
 PATH_VALUE = TextRule(100)
 # Request headers the pages read (htmx's).
 HEADER_VALUE = TextRule(100)
+# The names of the fields a page shows in error (a live check keeps them shown).
+SHOWN_ERRORS_HEADER = TextRule(1000)
 
 _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 _ALWAYS_REFUSED = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_CONTROLS}\ufffe\uffff]")

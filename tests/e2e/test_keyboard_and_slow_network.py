@@ -266,3 +266,37 @@ def test_a_late_activity_check_keeps_the_occupation_chosen_meanwhile(
     assert page.locator("select[name=occupation]").input_value() == "private_employee"
     assert page.locator("input[name=disability][value=no]").is_checked()
     assert_no_axe_violations(phone)
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_the_error_summary_follows_the_live_checks(
+    phone: Phone, demo: None, language: str
+) -> None:
+    page: Any = phone.page
+    phone.sign_in("amina", language)
+    phone.goto(f"/household/register?lang={language}")
+    phone.goto("/household/register/residence")
+    with page.expect_navigation():
+        page.locator("button[name=continue]").click()
+    summary_focused(page)
+    links = page.locator(".error-summary a").all_inner_texts()
+    assert len(links) == len(set(links)) == 5, links
+    assert_no_axe_violations(phone)
+    phone.screenshot(f"residence-errors-{language}")
+
+    # The region, then the area, answered: their entries leave the summary at once.
+    page.select_option("select[name=region]", "casablanca-settat")
+    page.wait_for_selector(".error-summary [data-error-for=region]", state="detached")
+    wait_for_htmx(page)
+    page.locator("input[name=milieu][value=urban]").check()
+    page.wait_for_selector(".error-summary [data-error-for=milieu]", state="detached")
+    wait_for_htmx(page)
+    assert page.locator(".error-summary [data-error-for]").count() == 3
+    # Every answer given: no summary is left, and the title no longer says "Error".
+    page.select_option("select[name=province]", "casablanca")
+    page.fill("textarea[name=address]", "12 rue Al Massira, Hay Hassani")
+    page.fill("input[name=phone]", "0612345601")
+    page.locator("input[name=phone]").blur()
+    page.wait_for_selector(".error-summary", state="detached")
+    assert not page.title().startswith(("Erreur", "خطأ:"))
+    assert_no_axe_violations(phone)

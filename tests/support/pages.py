@@ -1,7 +1,7 @@
 """Checks every HTML page the tests receive, so that no page slips through
 without a title, with a duplicate id, a form without action or method, a
 wrong language direction, or an error summary under a title that does not
-start with "Error:"."""
+start with "Error:" or with two links that read the same."""
 
 from __future__ import annotations
 
@@ -48,6 +48,11 @@ def check_html(html: str, *, fragment: bool = False) -> BeautifulSoup:
     duplicates = sorted(i for i, n in ids.items() if n > 1)
     if duplicates:
         problems.append(f"duplicate ids: {duplicates}")
+    for summary in soup.select(".error-summary"):
+        links = Counter(a.get_text(" ", strip=True) for a in summary.find_all("a"))
+        same = sorted(text for text, n in links.items() if n > 1)
+        if same:
+            problems.append(f"error summary links that read the same: {same}")
     for form in soup.find_all("form"):
         if not form.get("action") or not form.get("method"):
             problems.append(f"form without action or method: {str(form)[:120]}")

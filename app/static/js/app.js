@@ -66,6 +66,19 @@
 
   var answersOfThisSwap = null;
 
+  // A live check keeps showing the problems the page shows (the server
+  // otherwise speaks only of the fields answered), so that a question still
+  // unanswered does not drop out of the error summary.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var shown = [];
+    document.querySelectorAll(".error-summary [data-error-for]").forEach(function (entry) {
+      shown.push(entry.getAttribute("data-error-for"));
+    });
+    if (shown.length) {
+      event.detail.headers["RSU-Shown-Errors"] = shown.join(" ");
+    }
+  });
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
     event.detail.xhr.rsuSentAnswers = answersOf(elt.closest ? elt.closest("form") : null);

@@ -33,6 +33,7 @@ from app.web.input_boundary import (
     accepts,
     answers,
     changed_field,
+    fields_shown_in_error,
     is_htmx,
     pressed,
     query,
@@ -102,8 +103,9 @@ def _inline() -> bool:
 
 
 def _touched(raw: dict[str, str]) -> set[str]:
-    """Fields to show problems for while typing: those answered, and the one just changed."""
-    touched = {name for name, value in raw.items() if value.strip()}
+    """Fields to show problems for while typing: those answered, the one just
+    changed, and those whose problem the page already shows."""
+    touched = {name for name, value in raw.items() if value.strip()} | fields_shown_in_error()
     trigger = changed_field()
     if trigger:
         touched.add(trigger)
