@@ -269,9 +269,7 @@ def test_a_late_activity_check_keeps_the_occupation_chosen_meanwhile(
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])
-def test_the_error_summary_follows_the_live_checks(
-    phone: Phone, demo: None, language: str
-) -> None:
+def test_the_error_summary_follows_the_live_checks(phone: Phone, demo: None, language: str) -> None:
     page: Any = phone.page
     phone.sign_in("amina", language)
     phone.goto(f"/household/register?lang={language}")

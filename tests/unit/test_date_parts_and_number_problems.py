@@ -49,7 +49,11 @@ def test_a_certificate_number_too_short_is_not_a_typing_error() -> None:
 def test_an_idcs_too_short_is_said_too_short() -> None:
     from datetime import date
 
-    checked = check_member_lookup({"idcs": "10000001", "birth_date": "1984-07-02"}, date(2026, 1, 1))
+    checked = check_member_lookup(
+        {"idcs": "10000001", "birth_date": "1984-07-02"}, date(2026, 1, 1)
+    )
     assert checked.problems["idcs"].code == "idcs_too_short"
-    checked = check_member_lookup({"idcs": "10000001AB", "birth_date": "1984-07-02"}, date(2026, 1, 1))
+    checked = check_member_lookup(
+        {"idcs": "10000001AB", "birth_date": "1984-07-02"}, date(2026, 1, 1)
+    )
     assert checked.problems["idcs"].code == "idcs_format"
