@@ -79,9 +79,13 @@
     }
   });
 
+  // Only live checks are guarded: a button pressed (Find, Add, Remove) asked
+  // for its answer, which is shown whatever was typed since.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
-    event.detail.xhr.rsuSentAnswers = answersOf(elt.closest ? elt.closest("form") : null);
+    if (elt.closest && elt.closest("[data-live-check]")) {
+      event.detail.xhr.rsuSentAnswers = answersOf(elt.closest("form"));
+    }
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
