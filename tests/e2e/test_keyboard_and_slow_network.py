@@ -53,6 +53,23 @@ def tab_to(page: Any, selector: str, limit: int = 40) -> None:
     raise AssertionError(f"{selector} not reached in {limit} Tabs; focus on {active(page)}")
 
 
+def tab_through_the_page(page: Any, limit: int = 120) -> int:
+    """Tab from the top to the end of the page: every stop shows the focus.
+    Returns how many stops there were."""
+    page.focus(".skip-link")
+    seen = [page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")]
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement === document.body"):
+            return len(seen)
+        stop = page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+        if seen and stop == seen[0]:
+            return len(seen)
+        assert_focus_visible(page)
+        seen.append(stop)
+    return len(seen)
+
+
 def assert_no_axe_violations(phone: Phone) -> None:
     """axe-core finds nothing, whatever the impact."""
     page = phone.page
@@ -105,6 +122,8 @@ def test_members_find_add_remove_with_the_keyboard(phone: Phone, demo: None, lan
     assert active(page)["id"] == "found-member-title"
     assert_no_axe_violations(phone)
     phone.screenshot(f"members-found-keyboard-{language}")
+    assert tab_through_the_page(page) > 10
+    page.focus("#found-member-title")
 
     # Add: the next Tab reaches the relation, then the button; the list is
     # focused and a status message says who was added.
@@ -298,3 +317,4 @@ def test_the_error_summary_follows_the_live_checks(phone: Phone, demo: None, lan
     page.wait_for_selector(".error-summary", state="detached")
     assert not page.title().startswith(("Erreur", "خطأ:"))
     assert_no_axe_violations(phone)
+    assert tab_through_the_page(page) > 10
