@@ -59,6 +59,21 @@ def normalize_certificate_number(typed: str) -> str | None:
     return digits
 
 
+def certificate_number_problem(typed: str) -> str | None:
+    """Why a typed certificate number cannot be one, said as precisely as we
+    can: "too_short" or "too_long" (digits missing or extra), "not_digits"
+    (a letter or a sign other than spaces and dashes), "typo" (20 digits, but
+    the check digit fails: one was mistyped); None when it can be one."""
+    digits = "".join(ch for ch in typed if ch not in " -\u00a0")
+    if not (digits.isascii() and digits.isdecimal()):
+        return "not_digits"
+    if len(digits) < CERTIFICATE_DIGITS:
+        return "too_short"
+    if len(digits) > CERTIFICATE_DIGITS:
+        return "too_long"
+    return None if normalize_certificate_number(digits) else "typo"
+
+
 def format_certificate_number(number: str) -> str:
     """1234-5678-9012-3456-7890: grouped to be read aloud and copied."""
     return "-".join(number[i : i + 4] for i in range(0, len(number), 4))

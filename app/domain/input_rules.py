@@ -166,6 +166,8 @@ QUERY_PARAMETERS: dict[str, TextRule] = {
 PATH_VALUE = TextRule(100)
 # Request headers the pages read (htmx's).
 HEADER_VALUE = TextRule(100)
+# The names of the fields a page shows in error (a live check keeps them shown).
+SHOWN_ERRORS_HEADER = TextRule(1000)
 
 _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 _ALWAYS_REFUSED = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_CONTROLS}\ufffe\uffff]")
@@ -175,6 +177,46 @@ _ALL_REFUSED = re.compile(
 )
 BROKEN_ENCODING = "\ufffd"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+# A date is asked in three fields, day, month and year, as the GOV.UK Design
+# System does: a browser's date widget follows the browser's language and
+# format (mm/dd/yyyy), not the page's. The fields are sent as <name>-day,
+# <name>-month and <name>-year, and the boundary joins them into one answer.
+DATE_PARTS = ("day", "month", "year")
+_DATE_PART_RANGES = {"day": (1, 31), "month": (1, 12), "year": (1000, 9999)}
+
+
+def date_from_parts(day: str, month: str, year: str) -> str:
+    """The three fields as one date text: 2026-03-14 when each part is a number
+    of its size, "" when none was typed, else the parts as typed, which no date
+    rule takes for a date (so the answer is refused, never guessed)."""
+    day, month, year = day.strip(), month.strip(), year.strip()
+    if not (day or month or year):
+        return ""
+    if not wrong_date_parts(day, month, year):
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return f"{day} {month} {year}"
+
+
+def wrong_date_parts(day: str, month: str, year: str) -> tuple[str, ...]:
+    """The parts that cannot be a day, a month or a year, in that order."""
+    wrong = []
+    for name, text in zip(DATE_PARTS, (day.strip(), month.strip(), year.strip()), strict=True):
+        low, high = _DATE_PART_RANGES[name]
+        size = 4 if name == "year" else 2
+        number = bounded_int(text, low, high) if len(text) <= size else None
+        if number is None or (name == "year" and len(text) != 4):
+            wrong.append(name)
+    return tuple(wrong)
+
+
+def date_parts_of(text: str) -> dict[str, str]:
+    """An ISO date (2026-03-14) as the three fields show it: 14, 3, 2026."""
+    if _ISO_DATE.fullmatch(text.strip()):
+        year, month, day = text.strip().split("-")
+        return {"day": str(int(day)), "month": str(int(month)), "year": year}
+    return dict.fromkeys(DATE_PARTS, "")
 
 
 def text_problem(value: str, rule: TextRule) -> Problem | None:

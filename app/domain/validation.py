@@ -309,6 +309,8 @@ def check_member_lookup(raw: dict[str, Any], today: date) -> Checked:
     idcs = _text(raw, "idcs").replace(" ", "")
     if not idcs:
         out.problems["idcs"] = Problem("enter_idcs")
+    elif _is_number(idcs) and len(idcs) < 10:
+        out.problems["idcs"] = Problem("idcs_too_short")
     elif not is_idcs(idcs):
         out.problems["idcs"] = Problem("idcs_format")
     else:

@@ -26,6 +26,7 @@ from app.services import household_life as life
 from app.web.input_boundary import (
     InputRefused,
     answers,
+    fields_shown_in_error,
     is_htmx,
     new_submission_key,
     pressed,
@@ -171,7 +172,11 @@ def change_page(
         if inline:
             # Checked as typed, with the same rules; nothing is applied.
             checked = _check_only(kind, typed, milieu)
-            apply_problems(form, checked.problems, only={k for k, v in typed.items() if v.strip()})
+            apply_problems(
+                form,
+                checked.problems,
+                only={k for k, v in typed.items() if v.strip()} | fields_shown_in_error(),
+            )
             return render_template(_partial(kind), **page)
         base = whole_number(answers("base_version").get("base_version", ""), 1, DATABASE_INT_MAX)
         if base is None:

@@ -63,7 +63,11 @@ MAX_FORM_PARTS = 200  # the longest form has about 40 fields
 
 # The language switch works on every page.
 EVERY_PAGE_QUERY = ("lang",)
-HTMX_HEADERS = ("HX-Request", "HX-Trigger-Name")
+HTMX_HEADERS = {
+    "HX-Request": HEADER_VALUE,
+    "HX-Trigger-Name": HEADER_VALUE,
+    "RSU-Shown-Errors": input_rules.SHOWN_ERRORS_HEADER,
+}
 # What a path may hold unquoted (RFC 3986 pchar and "/").
 PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
@@ -144,9 +148,9 @@ def screen_request() -> None:
     accepted = accepted_by(_view())
     if accepted.files:
         request.max_content_length = MAX_UPLOAD_REQUEST
-    for name in HTMX_HEADERS:
+    for name, rule in HTMX_HEADERS.items():
         value = request.headers.get(name)
-        if value is not None and text_problem(value, HEADER_VALUE):
+        if value is not None and text_problem(value, rule):
             abort(400)
     for value in (request.view_args or {}).values():
         if isinstance(value, str) and text_problem(value, PATH_VALUE):
@@ -170,15 +174,30 @@ def screen_request() -> None:
             sent = list(request.form.items(multi=True))
             if accepted.files:
                 files.setlist(accepted.files, request.files.getlist(accepted.files))
+        # A date asked in three fields: each part is checked as the date's own
+        # answer would be, then the parts are joined into that answer.
+        date_parts = {
+            f"{name}-{part}": name
+            for name in accepted.form
+            if FORM_FIELDS[name] is input_rules.DATE
+            for part in input_rules.DATE_PARTS
+        }
+        parts: dict[str, dict[str, str]] = {}
         for name, value in sent:
-            if name not in accepted.form and name != "csrf_token":
+            if name not in accepted.form and name != "csrf_token" and name not in date_parts:
                 continue
-            rule = FORM_FIELDS[name]
+            rule = FORM_FIELDS[date_parts.get(name, name)]
             problem = text_problem(value, rule)
             if problem is not None:
-                problems.setdefault(name, problem)
+                problems.setdefault(date_parts.get(name, name), problem)
                 value = input_rules.shown_again(value, rule)
             kept.append((name, value))
+            if name in date_parts:
+                parts.setdefault(date_parts[name], {})[name.rsplit("-", 1)[1]] = value
+        for name, typed in parts.items():
+            if name not in {kept_name for kept_name, _ in kept}:
+                day, month, year = (typed.get(part, "") for part in input_rules.DATE_PARTS)
+                kept.append((name, input_rules.date_from_parts(day, month, year)))
     request.form = ImmutableMultiDict(kept)
     request.files = ImmutableMultiDict(files)
     request.values = CombinedMultiDict([request.args, request.form])
@@ -317,6 +336,13 @@ def is_htmx() -> bool:
 def changed_field() -> str | None:
     """The field whose change sent this htmx request (its answer is checked at once)."""
     return request.headers.get("HX-Trigger-Name")
+
+
+def fields_shown_in_error() -> set[str]:
+    """The fields whose problem the page shows as a live check leaves (app.js
+    names them): a problem shown stays shown until it is fixed, even on a
+    field not yet answered, so that the field and the error summary agree."""
+    return set(request.headers.get("RSU-Shown-Errors", "").split()[:100])
 
 
 def kept_query() -> dict[str, str]:

@@ -43,6 +43,7 @@ PROBLEMS = {
     ),
     "enter_idcs": _l("Enter the IDCS of the person"),
     "idcs_format": _l("Enter the IDCS with its 10 digits, like 1234567890"),
+    "idcs_too_short": _l("This IDCS is too short: an IDCS has 10 digits, like 1234567890"),
     "enter_birth_date": _l("Enter the date of birth"),
     "date_format": _l("Enter a real date of birth, like 14 March 1988"),
     "birth_in_future": _l("The date of birth must be in the past"),
@@ -95,17 +96,49 @@ PROBLEMS = {
     "cnie_expiry_too_far": _l(
         "A CNIE is valid for 10 years at most: check the expiry date printed on the card"
     ),
-    "card_date_format": _l("Enter the expiry date as printed on the card, like 31/12/2030"),
+    "card_date_format": _l("Enter the expiry date as printed on the card, like 31 12 2030"),
     "enter_reason": _l("Say why, in a few words"),
     "describe_problem": _l("Describe the problem you found"),
 }
 
 
-def problem_text(problem: Problem) -> str:
+# The problems that many questions share say which question they are about:
+# an error summary whose links all read "Select one of the answers" cannot be
+# told apart. %(question)s is the question as the form asks it.
+NAMING_THE_QUESTION = {
+    # Translators: %(question)s is the question, as the form asks it.
+    "choose": _l("Select one of the answers to “%(question)s”"),
+    "choose_yes_no": _l("Select yes or no for “%(question)s”"),
+    "enter_number": _l("Enter a number for “%(question)s”, 0 if none"),
+    "whole_number": _l("Enter a whole number for “%(question)s”, with digits only, like 3"),
+    "number": _l("Enter a number for “%(question)s”, like 2 or 1.5"),
+    "not_negative": _l("Enter a number that is 0 or more for “%(question)s”"),
+    "between": _l("Enter a number between %(min)s and %(max)s for “%(question)s”"),
+    "decimal_places": _l(
+        "Enter a number with at most %(places)s digits after the decimal point for “%(question)s”"
+    ),
+    "too_long": _l("Enter at most %(max)s characters for “%(question)s”"),
+    "invalid_characters": _l(
+        "Remove the invisible or control characters from your answer to “%(question)s”, "
+        "then send it again"
+    ),
+    "invalid_encoding": _l(
+        "Some characters of your answer to “%(question)s” could not be read. Type it "
+        "again, then send it again"
+    ),
+}
+
+
+def problem_text(problem: Problem, question: str | None = None) -> str:
+    """The message for a problem; with ``question``, a message that many
+    questions share names the one it is about."""
     params: dict[str, Any] = {
         k: format_number(v) if isinstance(v, int) else v for k, v in problem.params.items()
     }
     template = PROBLEMS[problem.code]
+    if question and problem.code in NAMING_THE_QUESTION:
+        template = NAMING_THE_QUESTION[problem.code]
+        params["question"] = question.rstrip(" ?:\u00a0\u202f؟")
     return str(template) % params if params else str(template)
 
 

@@ -19,6 +19,7 @@ from app.domain import codes, geography
 from app.domain.validation import Problem
 from app.i18n import current_language
 from app.web import labels
+from app.web.forms import DatePartsField
 from app.web.messages import problem_text
 
 
@@ -85,7 +86,7 @@ class MemberLookupForm(FlaskForm):
             "maxlength": 12,
         },
     )
-    birth_date = StringField(_l("Date of birth"), render_kw={"type": "date", "autocomplete": "off"})
+    birth_date = DatePartsField(_l("Date of birth"))
 
 
 def relation_choices() -> list[SelectChoice]:
@@ -240,6 +241,6 @@ def apply_problems(
         if only is not None and name not in only:
             continue
         if name in form and form[name].type != "HiddenField":
-            form[name].errors = [problem_text(problem)]
+            form[name].errors = [problem_text(problem, question=str(form[name].label.text))]
         elif not form.form_errors:
             form.form_errors.append(problem_text(Problem("form_not_as_given")))

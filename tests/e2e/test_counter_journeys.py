@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.models import HouseholdVersion
 from tests.e2e.conftest import Phone, served
+from tests.support.dates import fill_date
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +110,7 @@ def test_a_session_on_a_card_is_checked_by_the_supervisor_in_arabic(
     page.wait_for_url("**/counter/citizen/identity-check")
     phone.check_page("counter-identity-check-fr")
     page.fill("input[name=cnie]", "AB123456")
-    page.fill("input[name=expires_on]", "2031-06-30")
+    fill_date(page, "expires_on", "2031-06-30")
     page.locator("input[name=reason][value=phone_lost]").check()
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/me")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Person
 from tests.e2e.conftest import Phone
+from tests.support.dates import fill_date
 
 
 def radio(page: Any, name: str, value: str) -> None:
@@ -28,7 +29,7 @@ def test_a_birth_in_arabic(phone: Phone, demo: None, db: Session) -> None:
     phone.check_page("changes-ar")
     page.locator("a[href='/household/changes/birth']").click()
     page.fill("input[name=idcs]", "1000000298")
-    page.fill("input[name=birth_date]", born.isoformat())
+    fill_date(page, "birth_date", born.isoformat())
     page.select_option("select[name=relation]", "child")
     radio(page, "marital_status", "single")
     page.select_option("select[name=education]", "none")

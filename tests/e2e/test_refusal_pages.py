@@ -13,8 +13,8 @@ from tests.e2e.conftest import Phone, served
 
 UNAVAILABLE = {"ar": "الخدمة غير متاحة مؤقتاً", "fr": "Le service est momentanément indisponible"}
 REFUSED = {
-    "ar": "احذف من هذا الجواب الرموز غير المرئية",
-    "fr": "Retirez de cette réponse les caractères invisibles",
+    "ar": "احذف الأحرف غير المرئية أو أحرف التحكم من جوابك عن «العنوان»",
+    "fr": "Retirez les caractères invisibles ou de contrôle de votre réponse à «\u00a0Adresse\u00a0»",
 }
 
 

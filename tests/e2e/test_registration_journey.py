@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Phone
+from tests.support.dates import fill_date
 
 RESIDENCE = {"address": "5 rue Ibn Battouta, Hay Mohammadi", "phone": "0612345601"}
 HOUSING_RADIOS = {
@@ -83,7 +84,7 @@ def test_amina_registers_her_household(journey: Any) -> None:
     page.wait_for_url("**/household/register/members")
     for idcs, born, relation in FAMILY:
         page.fill("input[name=idcs]", idcs)
-        page.fill("input[name=birth_date]", born)
+        fill_date(page, "birth_date", born)
         page.locator("#members-section form[action$='/lookup'] button").click()
         page.locator("#found-member").wait_for()
         if idcs == FAMILY[0][0]:

@@ -1,9 +1,11 @@
 """Checks every HTML page the tests receive, so that no page slips through
-without a title, with a duplicate id, a form without action or method, or a
-wrong language direction."""
+without a title, with a duplicate id, a form without action or method, a
+wrong language direction, or an error summary under a title that does not
+start with "Error:" or with two links that read the same."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -12,6 +14,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 DIRECTIONS = {"ar": "rtl", "fr": "ltr"}
+# What a page's title starts with while it shows an error summary (GOV.UK):
+# a screen reader says the title first. French puts a space before the colon.
+ERROR_TITLES = {"ar": re.compile(r"خطأ:"), "fr": re.compile(r"Erreur[ \u00a0\u202f]?:")}
 
 
 class PageProblem(AssertionError):
@@ -22,6 +27,7 @@ def check_html(html: str, *, fragment: bool = False) -> BeautifulSoup:
     soup = BeautifulSoup(html, "html.parser")
     problems = []
     if not fragment:
+        lang = None
         root = soup.find("html")
         if root is None:
             problems.append("no <html> element")
@@ -34,10 +40,19 @@ def check_html(html: str, *, fragment: bool = False) -> BeautifulSoup:
         title = soup.find("title")
         if title is None or not title.get_text(strip=True):
             problems.append("empty or missing <title>")
+        elif soup.select_one(".error-summary") and lang in ERROR_TITLES:
+            text = title.get_text(strip=True)
+            if not ERROR_TITLES[lang].match(text):
+                problems.append(f"an error summary under the title {text!r}")
     ids = Counter(str(tag["id"]) for tag in soup.find_all(id=True))
     duplicates = sorted(i for i, n in ids.items() if n > 1)
     if duplicates:
         problems.append(f"duplicate ids: {duplicates}")
+    for summary in soup.select(".error-summary"):
+        links = Counter(a.get_text(" ", strip=True) for a in summary.find_all("a"))
+        same = sorted(text for text, n in links.items() if n > 1)
+        if same:
+            problems.append(f"error summary links that read the same: {same}")
     for form in soup.find_all("form"):
         if not form.get("action") or not form.get("method"):
             problems.append(f"form without action or method: {str(form)[:120]}")

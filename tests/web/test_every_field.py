@@ -26,7 +26,8 @@ from tests.support.pages import CheckingClient, soup_of
 from tests.support.registration import fill_everything, member_keys
 from tests.support.reviews import taken_by_omar
 
-REFUSED = "Retirez de cette réponse les caractères invisibles ou de contrôle"
+# Said with the question's name: "Retirez les caractères invisibles ou de contrôle de votre réponse à « … »".
+REFUSED = "caractères invisibles ou de contrôle"
 NOT_AS_GIVEN = "ne nous est pas revenu tel qu'il a été donné"
 TYPED = ("text", "tel", "date", "number", "search", "email", None)
 
@@ -116,6 +117,10 @@ def supervisor(client: CheckingClient, db: Session) -> list[str]:
 
 def refused_on_its_field(response: Any, field: str) -> bool:
     page = soup_of(response)
+    # A part of a date (day, month, year): the date, one answer, is refused.
+    base, _, part = field.rpartition("-")
+    if part in ("day", "month", "year"):
+        field = base
     error = page.find(id=f"{field}-error")
     if error is not None:
         return REFUSED in error.get_text()

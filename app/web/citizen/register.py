@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -22,6 +23,7 @@ from app.domain.errors import DomainError, Invalid
 from app.domain.sections import SECTIONS
 from app.domain.validation import Checked
 from app.extensions import db
+from app.i18n import current_language
 from app.models import Person
 from app.services import registration as service
 from app.services.scoring import current_score, eligibility_of
@@ -33,6 +35,7 @@ from app.web.input_boundary import (
     accepts,
     answers,
     changed_field,
+    fields_shown_in_error,
     is_htmx,
     pressed,
     query,
@@ -84,8 +87,9 @@ def _inline() -> bool:
 
 
 def _touched(raw: dict[str, str]) -> set[str]:
-    """Fields to show problems for while typing: those answered, and the one just changed."""
-    touched = {name for name, value in raw.items() if value.strip()}
+    """Fields to show problems for while typing: those answered, the one just
+    changed, and those whose problem the page already shows."""
+    touched = {name for name, value in raw.items() if value.strip()} | fields_shown_in_error()
     trigger = changed_field()
     if trigger:
         touched.add(trigger)
@@ -193,6 +197,7 @@ def _members_page(
     add: MemberAddForm | None = None,
     refusal: str | None = None,
     status: int = 200,
+    notice: str | None = None,
 ) -> tuple[str, int]:
     template = "citizen/register/_members.html" if is_htmx() else "citizen/register/members.html"
     lookup = lookup or MemberLookupForm(formdata=None)
@@ -200,7 +205,13 @@ def _members_page(
     has_errors = bool(lookup.errors or add.errors or refusal)
     return (
         render_template(
-            template, view=view, lookup=lookup, add=add, refusal=refusal, page_has_errors=has_errors
+            template,
+            view=view,
+            lookup=lookup,
+            add=add,
+            refusal=refusal,
+            notice=notice,
+            page_has_errors=has_errors,
         ),
         status,
     )
@@ -272,19 +283,26 @@ def register_members_add() -> tuple[str, int] | Response:
     if not checked.valid:
         apply_problems(form, checked.problems)
         return _members_page(view, add=form)
-    return _after_member_change(view)
+    added = view.members[-1].person.full_name(current_language())
+    return _after_member_change(view, notice=_("%(name)s is added to the household.", name=added))
 
 
 @bp.post("/household/register/members/<member_key:key>/remove")
 @access(Rule.CITIZEN)
 def register_members_remove(key: str) -> tuple[str, int] | Response:
+    before = _draft_view()
+    leaving = [m for m in before.members if m.key == key] if before else []
     # Already gone (a double click): the page below shows the list as it is.
     with suppress(DomainError):
         service.remove_member(db.session, signed_in_person_id(), key, _retention())
     view = _draft_view()
     if view is None:
         return redirect(url_for("citizen.register"))
-    return _after_member_change(view)
+    notice = None
+    if leaving:
+        name = leaving[0].person.full_name(current_language())
+        notice = _("%(name)s is removed from the household.", name=name)
+    return _after_member_change(view, notice=notice)
 
 
 @bp.post("/household/register/members/done")

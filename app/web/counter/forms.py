@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.services.counter import IDENTITY_CHECK_REASONS
 from app.web import labels
+from app.web.forms import DatePartsField
 
 
 class SearchForm(FlaskForm):
@@ -38,7 +39,7 @@ class IdentityCheckForm(FlaskForm):
         _l("CNIE number, as printed on the card"),
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )
-    expires_on = StringField(_l("Expiry date printed on the card"), render_kw={"type": "date"})
+    expires_on = DatePartsField(_l("Expiry date printed on the card"))
     reason = RadioField(
         _l("Why no code by SMS?"),
         choices=[SelectChoice(r, labels.IDENTITY_CHECK_REASONS[r]) for r in IDENTITY_CHECK_REASONS],

@@ -10,7 +10,11 @@ from flask import current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app.domain.errors import DomainError, NotFound
-from app.domain.identifiers import format_certificate_number, normalize_certificate_number
+from app.domain.identifiers import (
+    certificate_number_problem,
+    format_certificate_number,
+    normalize_certificate_number,
+)
 from app.extensions import db
 from app.services import certificates
 from app.web.access import Rule, access
@@ -49,7 +53,11 @@ def verify() -> Response:
         return _not_indexed(render_template("public/verify.html"))
     number = normalize_certificate_number(typed)
     if number is None:
-        return _not_indexed(render_template("public/verify.html", typed=typed, typo=True), 200)
+        digits = sum(ch.isdecimal() for ch in typed)
+        page = render_template("public/verify.html", typed=typed, digits=digits,
+                               typo=certificate_number_problem(typed) or "typo",
+                               page_has_errors=True)  # fmt: skip
+        return _not_indexed(page, 200)
     return redirect(url_for("public.verify_number", number=format_certificate_number(number)))
 
 
