@@ -8,9 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.utils import unset_value
 
-from app.domain.input_rules import DATE_PARTS, date_parts_of, wrong_date_parts
-
 from app.domain.errors import Invalid
+from app.domain.input_rules import DATE_PARTS, date_parts_of, wrong_date_parts
 from app.web.input_boundary import InputRefused, refusal_status
 from app.web.questionnaire_forms import apply_problems
 
