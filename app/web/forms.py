@@ -8,10 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.utils import unset_value
 
-from app.domain.errors import Invalid
 from app.domain.input_rules import DATE_PARTS, date_parts_of, wrong_date_parts
-from app.web.input_boundary import InputRefused, refusal_status
-from app.web.questionnaire_forms import apply_problems
 
 
 class DatePartsField(StringField):
@@ -65,11 +62,3 @@ def form_errors(form: FlaskForm | None) -> list[tuple[str, str, str]]:
             message: Any = field.errors[0]
             found.append((anchor, str(message), field.id))
     return found
-
-
-def show_invalid(form: FlaskForm, invalid: Invalid) -> int:
-    """Each problem on its field; the status of the page that shows them again:
-    the boundary's refusal of what was sent (400, or 200 to htmx), or 200
-    for well-formed answers a rule refused."""
-    apply_problems(form, invalid.problems)
-    return refusal_status() if isinstance(invalid, InputRefused) else 200

@@ -16,10 +16,12 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 
 from app.domain import codes, geography
+from app.domain.errors import Invalid
 from app.domain.validation import Problem
 from app.i18n import current_language
 from app.web import labels
 from app.web.forms import DatePartsField
+from app.web.input_boundary import InputRefused, refusal_status
 from app.web.messages import problem_text
 
 
@@ -244,3 +246,11 @@ def apply_problems(
             form[name].errors = [problem_text(problem, question=str(form[name].label.text))]
         elif not form.form_errors:
             form.form_errors.append(problem_text(Problem("form_not_as_given")))
+
+
+def show_invalid(form: FlaskForm, invalid: Invalid) -> int:
+    """Each problem on its field; the status of the page that shows them again:
+    the boundary's refusal of what was sent (400, or 200 to htmx), or 200
+    for well-formed answers a rule refused."""
+    apply_problems(form, invalid.problems)
+    return refusal_status() if isinstance(invalid, InputRefused) else 200

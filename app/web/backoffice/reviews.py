@@ -30,9 +30,9 @@ from app.web.backoffice import bp
 from app.web.change_pages import CHANGE_FIELDS, change_page, people_of
 from app.web.citizen.score_facts import describe as describe_fact
 from app.web.documents import download
-from app.web.forms import show_invalid
 from app.web.input_boundary import accepts, answer, query, query_number
 from app.web.messages import refusal_text
+from app.web.questionnaire_forms import show_invalid
 from app.web.review_forms import DecisionReasonForm, QueueFilterForm
 
 CHANNEL = "backoffice"

@@ -23,10 +23,9 @@ from app.web.access import Rule, access, acting_for, current_actor, signed_in_pe
 from app.web.change_pages import CHANGE_FIELDS, change_page, people_of
 from app.web.citizen import bp
 from app.web.citizen.certificates import issue_deregistration_certificate
-from app.web.forms import show_invalid
 from app.web.input_boundary import accepts, answer, ticked
 from app.web.messages import refusal_text
-from app.web.questionnaire_forms import DeregisterForm
+from app.web.questionnaire_forms import DeregisterForm, show_invalid
 
 
 def _reader() -> life.Reader:

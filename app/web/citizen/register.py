@@ -29,7 +29,6 @@ from app.services import registration as service
 from app.services.scoring import current_score, eligibility_of
 from app.web.access import Rule, access, current_actor, signed_in_person_id
 from app.web.citizen import bp
-from app.web.forms import show_invalid
 from app.web.input_boundary import (
     InputRefused,
     accepts,
@@ -51,6 +50,7 @@ from app.web.questionnaire_forms import (
     MemberDetailsForm,
     MemberLookupForm,
     apply_problems,
+    show_invalid,
 )
 
 # What any section's page may send: one route serves the four.

@@ -25,7 +25,6 @@ from app.services import review_filing
 from app.web.access import Rule, access, current_actor, signed_in_person_id
 from app.web.citizen import bp
 from app.web.documents import download
-from app.web.forms import show_invalid
 from app.web.input_boundary import (
     InputRefused,
     accepts,
@@ -35,6 +34,7 @@ from app.web.input_boundary import (
     uploaded_files,
 )
 from app.web.messages import refusal_text
+from app.web.questionnaire_forms import show_invalid
 from app.web.review_forms import MAX_FILE_MB, MAX_FILES, ReviewRequestForm
 
 

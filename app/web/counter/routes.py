@@ -25,10 +25,9 @@ from app.web.access import (
 )
 from app.web.counter import bp
 from app.web.counter.forms import CodeForm, IdentityCheckForm, SearchForm
-from app.web.forms import show_invalid
 from app.web.input_boundary import InputRefused, accepts, answers
 from app.web.messages import problem_text, refusal_text
-from app.web.questionnaire_forms import apply_problems
+from app.web.questionnaire_forms import apply_problems, show_invalid
 
 CHANNEL = "counter"
 # In the order of counter.IdentityCheck's fields.

@@ -17,9 +17,9 @@ from app.services.actors import Actor
 from app.web.access import Rule, access, current_staff_actor
 from app.web.counter import bp
 from app.web.counter.forms import SupervisionForm
-from app.web.forms import show_invalid
 from app.web.input_boundary import accepts, answers
 from app.web.messages import refusal_text
+from app.web.questionnaire_forms import show_invalid
 
 CHANNEL = "supervision"
 
