@@ -105,11 +105,8 @@ class DraftView:
         value = self.checks["residence"].values.get("milieu")
         return str(value) if value else None
 
-    def member(self, key: str) -> DraftMember:
-        for member in self.members:
-            if member.key == key:
-                return member
-        raise NotFound()
+    def find_member(self, key: str) -> DraftMember | None:
+        return next((member for member in self.members if member.key == key), None)
 
 
 def _status(raw: dict[str, Any], checked: Checked) -> str:
@@ -307,12 +304,10 @@ def lookup_member(
         return outcome
 
 
-def add_pending_member(db: Session, person_id: int, relation: str, retention: timedelta) -> Checked:
+def add_pending_member(db: Session, person_id: int, relation: str, retention: timedelta) -> None:
     """Add the person found by the last look-up, with their relation to the declarant."""
-    checked = Checked()
     if relation not in codes.RELATIONS or relation == "self":
-        checked.problems["relation"] = Problem("choose")
-        return checked
+        raise Invalid({"relation": Problem("choose")})
     with transaction(db):
         draft = _own_draft(db, person_id)
         pending = draft.data.get("pending_person_id")
@@ -327,7 +322,6 @@ def add_pending_member(db: Session, person_id: int, relation: str, retention: ti
         draft.data["members"] = members
         draft.data.pop("pending_person_id", None)
         draft.data["members_confirmed"] = False
-    return checked
 
 
 def cancel_pending_member(db: Session, person_id: int, retention: timedelta) -> None:

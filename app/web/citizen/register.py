@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -141,24 +142,51 @@ def register_section(section: str) -> str | tuple[str, int] | Response:
     return _section_sent(section, view)
 
 
-def _section_sent(section: str, view: service.DraftView) -> str | tuple[str, int] | Response:
-    raw, checked, status = _saved_or_refused(
-        SECTIONS[section].fields(view.milieu),
-        lambda raw: service.save_section(
-            db.session, signed_in_person_id(), section, raw, _retention()
-        ),
-    )
-    form = _section_form(section, raw)
+@dataclass(frozen=True)
+class QuestionPage:
+    """A page of the questionnaire inside the draft (a section, or one member's
+    details): the whole page, the fragment a live check replaces, what both
+    show besides the form, and how its answers are saved."""
+
+    template: str
+    fragment: str
+    context: dict[str, Any]
+    fields: tuple[str, ...]
+    save: Callable[[dict[str, str]], Checked]
+    make_form: Callable[[dict[str, Any]], FlaskForm]
+    next_step: Callable[[], service.NextStep]
+
+
+def _answers_sent(page: QuestionPage) -> str | tuple[str, int] | Response:
+    """Saved as typed, valid or not. A live check shows the problems of what was
+    touched; "Continue" goes on when all is valid, else shows every problem."""
+    raw, checked, status = _saved_or_refused(page.fields, page.save)
+    form = page.make_form(raw)
     if _inline():
         apply_problems(form, checked.problems, only=_touched(raw))
-        template = f"citizen/register/_{section}_form.html"
-        return render_template(template, form=form, view=view, raw=raw), status
+        return render_template(page.fragment, form=form, raw=raw, **page.context), status
     if checked.valid:
-        return redirect(_after(service.step_after(view, section)))
+        return redirect(_after(page.next_step()))
     apply_problems(form, checked.problems)
     return render_template(
-        f"citizen/register/{section}.html", form=form, view=view, raw=raw, page_has_errors=True
+        page.template, form=form, raw=raw, page_has_errors=True, **page.context
     ), status
+
+
+def _section_sent(section: str, view: service.DraftView) -> str | tuple[str, int] | Response:
+    return _answers_sent(
+        QuestionPage(
+            template=f"citizen/register/{section}.html",
+            fragment=f"citizen/register/_{section}_form.html",
+            context={"view": view},
+            fields=SECTIONS[section].fields(view.milieu),
+            save=lambda raw: service.save_section(
+                db.session, signed_in_person_id(), section, raw, _retention()
+            ),
+            make_form=lambda raw: _section_form(section, raw),
+            next_step=lambda: service.step_after(view, section),
+        )
+    )
 
 
 def _section_form(section: str, raw: dict[str, Any]) -> FlaskForm:
@@ -230,21 +258,17 @@ def register_members() -> str | tuple[str, int] | Response:
 @access(Rule.CITIZEN)
 @accepts(form=("idcs", "birth_date"))
 def register_members_lookup() -> tuple[str, int] | Response:
-    actor = current_actor()
+    """Find a member in the RNP by IDCS and date of birth."""
     form = MemberLookupForm()
     try:
         raw = answers("idcs", "birth_date")
-        outcome = service.lookup_member(
-            db.session, signed_in_person_id(), actor.account_id or 0, raw, _retention()
-        )
+        outcome = service.lookup_member(db.session, signed_in_person_id(),
+                                        current_actor().account_id or 0, raw, _retention())  # fmt: skip
     except InputRefused as refused:
-        apply_problems(form, refused.problems)
-        return _members_page(_existing_draft_view(), lookup=form, status=refusal_status())
+        status = show_invalid(form, refused)
+        return _members_page(_existing_draft_view(), lookup=form, status=status)
     except DomainError as error:
-        if error.code == "no_draft":
-            raise
-        view = _existing_draft_view()
-        return _members_page(view, lookup=form, refusal=refusal_text(error.code), status=429)
+        return _members_refusal(error, lookup=form)
     apply_problems(form, outcome.checked.problems)
     view = _existing_draft_view()
     if outcome.found is not None:
@@ -262,29 +286,31 @@ def _after_member_change(view: service.DraftView, **forms: Any) -> tuple[str, in
 @access(Rule.CITIZEN)
 @accepts(form=("relation", "cancel"))
 def register_members_add() -> tuple[str, int] | Response:
+    """The person found, with their relation to the declarant; or cancelled."""
     form = MemberAddForm()
     try:
         relation = answers("relation").get("relation", "")
-    except InputRefused as refused:
-        apply_problems(form, refused.problems)
-        return _members_page(_existing_draft_view(), add=form, status=refusal_status())
-    if pressed("cancel"):
-        service.cancel_pending_member(db.session, signed_in_person_id(), _retention())
-        return _after_member_change(_existing_draft_view())
-    try:
-        checked = service.add_pending_member(
-            db.session, signed_in_person_id(), relation, _retention()
-        )
+        if pressed("cancel"):
+            service.cancel_pending_member(db.session, signed_in_person_id(), _retention())
+            return _after_member_change(_existing_draft_view())
+        service.add_pending_member(db.session, signed_in_person_id(), relation, _retention())
+    except Invalid as invalid:
+        status = show_invalid(form, invalid)
+        return _members_page(_existing_draft_view(), add=form, status=status)
     except DomainError as error:
-        if error.code == "no_draft":
-            raise
-        return _members_page(_existing_draft_view(), refusal=refusal_text(error.code))
+        return _members_refusal(error)
     view = _existing_draft_view()
-    if not checked.valid:
-        apply_problems(form, checked.problems)
-        return _members_page(view, add=form)
     added = view.members[-1].person.full_name(current_language())
     return _after_member_change(view, notice=_("%(name)s is added to the household.", name=added))
+
+
+def _members_refusal(error: DomainError, **forms: Any) -> tuple[str, int]:
+    """The members' page with what was refused; without a draft, the refusal page."""
+    if error.code == "no_draft":
+        raise error
+    status = 429 if error.code == "too_many_lookups" else 200
+    return _members_page(_existing_draft_view(), refusal=refusal_text(error.code), status=status,
+                         **forms)  # fmt: skip
 
 
 @bp.post("/household/register/members/<member_key:key>/remove")
@@ -325,39 +351,27 @@ def register_details() -> str | Response:
 @access(Rule.CITIZEN)
 @accepts(form=(*validation.MEMBER_FIELDS, "continue"), query=("return",))
 def register_member_details(key: str) -> str | tuple[str, int] | Response:
+    """One member's relation, marital status, education, activity, coverage."""
     view = _draft_view()
-    if view is None:
-        return redirect(url_for("citizen.register"))
-    try:
-        member = view.member(key)
-    except DomainError:
-        return redirect(url_for("citizen.register_details"))
-    if request.method == "POST":
-        raw, checked, status = _saved_or_refused(
-            validation.MEMBER_FIELDS,
-            lambda raw: service.save_member_details(
+    member = view.find_member(key) if view else None
+    if view is None or member is None:
+        return redirect(url_for("citizen.register_details" if view else "citizen.register"))
+    if request.method == "GET":
+        form = MemberDetailsForm(data=member.details_raw)
+        return render_template("citizen/register/member_details.html", form=form, member=member,
+                               raw=member.details_raw)  # fmt: skip
+    return _answers_sent(
+        QuestionPage(
+            template="citizen/register/member_details.html",
+            fragment="citizen/register/_member_form.html",
+            context={"member": member},
+            fields=validation.MEMBER_FIELDS,
+            save=lambda raw: service.save_member_details(
                 db.session, signed_in_person_id(), key, raw, _retention()
             ),
+            make_form=lambda _raw: MemberDetailsForm(),
+            next_step=lambda: service.step_after(view, "member_details", key),
         )
-        form = MemberDetailsForm()
-        if _inline():
-            apply_problems(form, checked.problems, only=_touched(raw))
-            return render_template(
-                "citizen/register/_member_form.html", form=form, member=member, raw=raw
-            ), status
-        if checked.valid:
-            return redirect(_after(service.step_after(view, "member_details", key)))
-        apply_problems(form, checked.problems)
-        return render_template(
-            "citizen/register/member_details.html",
-            form=form,
-            member=member,
-            raw=raw,
-            page_has_errors=True,
-        ), status
-    form = MemberDetailsForm(data=member.details_raw)
-    return render_template(
-        "citizen/register/member_details.html", form=form, member=member, raw=member.details_raw
     )
 
 
@@ -368,33 +382,33 @@ def register_member_details(key: str) -> str | tuple[str, int] | Response:
 @access(Rule.CITIZEN)
 @accepts(form=("submission_key", "honour", "consent"))
 def register_check() -> str | tuple[str, int] | Response:
+    """Check your answers, then declare on one's honour and consent."""
     form = DeclarationForm()
     if request.method == "POST":
-        try:
-            sent = answers("submission_key", "honour", "consent")
-            service.submit_registration(
-                db.session,
-                signed_in_person_id(),
-                sent.get("submission_key", ""),
-                honour=ticked("honour"),
-                consent=ticked("consent"),
-                actor=current_actor(),
-            )
-        except DomainError as error:
-            view = _draft_view()
-            if view is None:
-                return redirect(url_for("citizen.register"))
-            form.submission_key.data = view.draft.submission_key
-            if isinstance(error, Invalid):
-                status = show_invalid(form, error)
-                return _check_page(view, form), status
-            return _check_page(view, form, refusal=refusal_text(error.code)), 409
-        return redirect(url_for("citizen.register_confirmation"))
+        return _declare(form)
     view = _draft_view()
     if view is None or not view.ready:
         return redirect(url_for("citizen.register"))
     form.submission_key.data = view.draft.submission_key
     return _check_page(view, form)
+
+
+def _declare(form: DeclarationForm) -> str | tuple[str, int] | Response:
+    try:
+        sent = answers("submission_key", "honour", "consent")
+        service.submit_registration(db.session, signed_in_person_id(),
+                                    sent.get("submission_key", ""), honour=ticked("honour"),
+                                    consent=ticked("consent"), actor=current_actor())  # fmt: skip
+    except DomainError as error:
+        view = _draft_view()
+        if view is None:
+            return redirect(url_for("citizen.register"))
+        form.submission_key.data = view.draft.submission_key
+        if isinstance(error, Invalid):
+            status = show_invalid(form, error)
+            return _check_page(view, form), status
+        return _check_page(view, form, refusal=refusal_text(error.code)), 409
+    return redirect(url_for("citizen.register_confirmation"))
 
 
 def _check_page(view: service.DraftView, form: DeclarationForm, refusal: str | None = None) -> str:
