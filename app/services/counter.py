@@ -72,12 +72,14 @@ def find_citizen(db: Session, agent: Actor, id_type: str, number: str) -> Citize
     """An exact CNIE or IDCS. Each search counts against the agent's hourly limit,
     and each find is recorded as an access for the citizen to see."""
     number = number.strip().upper()
+    if not number:
+        raise Invalid({"number": Problem("enter_id_number")})  # nothing searched, nothing counted
     bucket = f"counter-search:account:{agent.account_id}"
     if rate_limits.take(db, bucket, SEARCHES_PER_HOUR, HOUR) is None:
         raise DomainError("too_many_searches")
     with transaction(db):
         column = Person.cnie if id_type == "cnie" else Person.idcs
-        person = db.scalar(select(Person).where(column == number)) if number else None
+        person = db.scalar(select(Person).where(column == number))
         if person is not None:
             audit.record(db, agent, "citizen_found_at_counter", subject_type="person",
                          subject_id=person.id, on_behalf_of_person_id=person.id,
@@ -282,6 +284,10 @@ def _open(
 def open_with_code(
     db: Session, agent: Actor, person_id: int, code: str, secret_key: str, minutes: int
 ) -> AssistedSession:
+    """The citizen reads out the code sent to their phone: a session opens.
+    A wrong code raises ``CodeRefused`` and stays counted towards the lock."""
+    if not code.strip():
+        raise Invalid({"code": Problem("enter_code")})  # nothing typed: no try counted
     try:
         with transaction(db):
             person = db.get(Person, person_id)
