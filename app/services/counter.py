@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.db import transaction
 from app.domain.errors import DomainError, Invalid, NotFound
+from app.domain.identity_check import IdentityCheck, card_date, check_identity
 from app.domain.validation import Problem
 from app.models import AssistedSession, ConsentCode, HouseholdStatus, Person
 from app.services import audit, rate_limits
@@ -44,8 +45,6 @@ IDENTITY_CHECKS_PER_DAY = 10  # per agent: a desk opening many files without cod
 # citizen's code checks in a queue (parallel guesses would each count late).
 CODE_CHECK_LOCK = 7_290_002
 PURPOSES = ("session", "deregistration")
-IDENTITY_CHECK_REASONS = ("no_phone", "phone_lost", "phone_changed", "other")
-CNIE_VALIDITY_YEARS = 10
 
 
 # -- finding the citizen ---------------------------------------------------------------------
@@ -301,56 +300,6 @@ def open_with_code(
     raise _refused(outcome)  # after the commit: a wrong try stays counted
 
 
-@dataclass(frozen=True)
-class IdentityCheck:
-    cnie: str
-    expires_on: str  # as typed, YYYY-MM-DD
-    reason: str
-    note: str = ""
-
-
-def card_date(typed: str) -> date | None:
-    """A date as a browser's date field sends it (2030-12-31), or as the card
-    prints it and a browser without that field lets one type it (31/12/2030)."""
-    typed = typed.strip()
-    try:
-        if "/" in typed:
-            day, month, year = (int(part) for part in typed.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(typed)
-    except ValueError:
-        return None
-
-
-def latest_card_expiry(today: date) -> date:
-    """The furthest expiry a genuine CNIE can show today: it is valid 10 years.
-
-    A date beyond it (31/12/2099) was made up, not read off a card."""
-    try:
-        return today.replace(year=today.year + CNIE_VALIDITY_YEARS)
-    except ValueError:  # 29 February, ten years on, is 28 February
-        return today.replace(year=today.year + CNIE_VALIDITY_YEARS, day=28)
-
-
-def check_identity(person: Person, check: IdentityCheck, today: date) -> dict[str, Problem]:
-    """Problems with a recorded identity check, by field (empty: accepted)."""
-    problems: dict[str, Problem] = {}
-    if not person.cnie or check.cnie.strip().upper() != person.cnie:
-        problems["cnie"] = Problem("cnie_mismatch")
-    expires_on = card_date(check.expires_on)
-    if expires_on is None:
-        problems["expires_on"] = Problem("card_date_format")
-    elif expires_on < today:
-        problems["expires_on"] = Problem("cnie_expired")
-    elif expires_on > latest_card_expiry(today):
-        problems["expires_on"] = Problem("cnie_expiry_too_far")
-    if check.reason not in IDENTITY_CHECK_REASONS:
-        problems["reason"] = Problem("choose")
-    elif check.reason == "other" and not check.note.strip():
-        problems["note"] = Problem("enter_reason")
-    return problems
-
-
 def open_with_identity_check(
     db: Session, agent: Actor, person_id: int, check: IdentityCheck, minutes: int
 ) -> AssistedSession:
@@ -367,7 +316,7 @@ def open_with_identity_check(
                 raise NotFound()
             if _locked(db, person_id):
                 raise DomainError("consent_locked")
-            problems = check_identity(person, check, clock.today())
+            problems = check_identity(person.cnie, check, clock.today())
             if problems:
                 raise Invalid(problems)
             checks = f"identity-check:account:{agent.account_id}"

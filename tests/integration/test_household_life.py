@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import clock
+from app.domain import identity_check
 from app.domain.errors import DomainError
 from app.models import (
     AssistedSession,
@@ -136,7 +137,9 @@ def test_retention_purges_old_deregistered_households_and_expired_drafts(
     person = youssef(db)
     # Served at a counter once: the session's record goes with the household.
     agent = counter_agent(db)
-    check = counter.IdentityCheck(cnie="AB123456", expires_on="2031-01-01", reason="no_phone")
+    check = identity_check.IdentityCheck(
+        cnie="AB123456", expires_on="2031-01-01", reason="no_phone"
+    )
     session = counter.open_with_identity_check(db, agent, person.id, check, minutes=30)
     counter.end_session(db, agent, session.id)
     life.deregister(db, person.id, citizen(db, person), understood=True)

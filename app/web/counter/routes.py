@@ -10,6 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, session,
 from werkzeug.wrappers import Response
 
 from app.domain.errors import DomainError, Invalid, NotFound
+from app.domain.identity_check import IdentityCheck
 from app.extensions import db
 from app.models import Person
 from app.services import counter
@@ -29,7 +30,7 @@ from app.web.messages import refusal_text
 from app.web.questionnaire_forms import show_invalid
 
 CHANNEL = "counter"
-# In the order of counter.IdentityCheck's fields.
+# In the order of IdentityCheck's fields.
 IDENTITY_CHECK_FIELDS = ("cnie", "expires_on", "reason", "note")
 CANDIDATE_KEY = "counter_person_id"
 
@@ -138,7 +139,7 @@ def identity_check() -> str | tuple[str, int] | Response:
         return render_template("counter/identity_check.html", form=form, person=person)
     try:
         sent = answers(*IDENTITY_CHECK_FIELDS)
-        check = counter.IdentityCheck(*(sent.get(name, "") for name in IDENTITY_CHECK_FIELDS))
+        check = IdentityCheck(*(sent.get(name, "") for name in IDENTITY_CHECK_FIELDS))
         assisted = counter.open_with_identity_check(db.session, _agent(), person.id, check,
                                                     current_app.config["ASSISTED_SESSION_MINUTES"])  # fmt: skip
     except Invalid as invalid:
