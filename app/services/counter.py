@@ -36,6 +36,7 @@ from app.services.outbox import notify
 
 HOUR = timedelta(hours=1)
 CODE_LIFETIME = timedelta(minutes=10)
+CODE_DIGITS = 6
 MAX_WRONG_CODES = 5
 LOCK_TIME = timedelta(minutes=30)
 SEARCHES_PER_HOUR = 60
@@ -147,7 +148,7 @@ def send_code(db: Session, agent: Actor, person_id: int, purpose: str, secret_ke
                    ConsentCode.used_at.is_(None), ConsentCode.expires_at > now)
             .values(expires_at=now)
         )  # fmt: skip
-        code = f"{secrets.randbelow(1_000_000):06d}"
+        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         db.add(ConsentCode(person_id=person_id, agent_account_id=agent.account_id, purpose=purpose,
                            code_hash=_digest(secret_key, code), created_at=now,
                            expires_at=now + CODE_LIFETIME, attempts=0))  # fmt: skip

@@ -16,7 +16,10 @@ from flask_babel import gettext as _
 
 from app.domain.offices import office_name
 from app.i18n import FORMAT_LOCALES, format_day, format_moment
+from app.services.counter import CODE_LIFETIME
 from app.web import labels
+
+CODE_MINUTES = int(CODE_LIFETIME.total_seconds() // 60)
 
 
 def compose(kind: str, payload: dict[str, Any], language: str) -> tuple[str, str]:
@@ -55,13 +58,15 @@ def compose(kind: str, payload: dict[str, Any], language: str) -> tuple[str, str
             if payload["purpose"] == "deregistration":
                 return "", _(
                     "RSU: your code is %(code)s, to deregister your household at the counter. "
-                    "Give it to the agent only if you asked for this. Valid 10 minutes.",
+                    "Give it to the agent only if you asked for this. Valid %(minutes)s minutes.",
                     code=payload["code"],
+                    minutes=CODE_MINUTES,
                 )
             return "", _(
                 "RSU: your code is %(code)s, to let the agent at the counter act for your "
-                "household for a short time. Give it only to the agent in front of you. Valid 10 minutes.",
+                "household for a short time. Give it only to the agent in front of you. Valid %(minutes)s minutes.",
                 code=payload["code"],
+                minutes=CODE_MINUTES,
             )
         if kind == "session_opened_by_card":
             return "", _(

@@ -17,7 +17,7 @@ import pytest
 from app.domain import changes, codes
 from app.web import labels
 from app.web.errors import REFUSAL_STATUS
-from app.web.messages import PROBLEMS, REFUSALS
+from app.web.messages import NOTICES, PROBLEMS, REFUSALS, RULE_NUMBERS
 
 APP = Path(__file__).resolve().parents[2] / "app"
 
@@ -104,3 +104,18 @@ def test_every_label_table_covers_its_codes(
     table: dict[str, object], all_codes: tuple[str, ...]
 ) -> None:
     assert sorted(set(all_codes) - table.keys()) == []
+
+
+def test_refusals_and_notices_type_no_number_into_their_sentence() -> None:
+    """A limit stated in words comes from its rule's constant (``RULE_NUMBERS``),
+    so that changing the limit changes every sentence that states it."""
+    typed = [
+        code
+        for table in (REFUSALS, NOTICES)
+        for code, sentence in table.items()
+        if any(ch.isdigit() for ch in sentence._args[0])  # the English source text
+    ]
+    assert typed == []
+    for code, numbers in RULE_NUMBERS.items():
+        sentence = (REFUSALS | NOTICES | PROBLEMS)[code]._args[0]
+        assert all(f"%({name})s" in sentence for name in numbers), code

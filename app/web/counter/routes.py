@@ -6,6 +6,8 @@ in a URL: an ID number must not end up in logs or browser history.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
@@ -112,7 +114,7 @@ def enter_code() -> str | tuple[str, int] | Response:
     """The code the citizen reads out: the session opens."""
     person, form = _candidate(), CodeForm()
     if not form.is_submitted():
-        return render_template("counter/code.html", form=form, person=person)
+        return _code_page(form, person)
     try:
         assisted = counter.open_with_code(db.session, _agent(), person.id,
                                           answers("code").get("code", ""),
@@ -125,8 +127,14 @@ def enter_code() -> str | tuple[str, int] | Response:
         status = 429 if error.code == "consent_locked" else 200
     else:
         return _start(assisted.id)
+    return _code_page(form, person, page_has_errors=True), status
+
+
+def _code_page(form: CodeForm, person: Person, **page: Any) -> str:
     return render_template("counter/code.html", form=form, person=person,
-                           page_has_errors=True), status  # fmt: skip
+                           code_digits=counter.CODE_DIGITS,
+                           code_minutes=int(counter.CODE_LIFETIME.total_seconds() // 60),
+                           **page)  # fmt: skip
 
 
 @bp.route("/citizen/identity-check", methods=["GET", "POST"])
