@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db import transaction
+from app.domain import changes
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on
 from app.domain.errors import DomainError, Forbidden, Invalid, Problem
@@ -94,6 +95,30 @@ def current_version(db: Session, household: Household) -> HouseholdVersion:
     )
     assert version is not None
     return version
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """What changed in the household since the version a form was built from."""
+
+    latest: HouseholdVersion
+    base: HouseholdVersion | None
+    differences: list[changes.Difference]
+
+    @property
+    def declarations(self) -> list[dict[str, Any]]:
+        return [self.latest.declaration, *([self.base.declaration] if self.base else [])]
+
+
+def conflict_since(db: Session, household: Household, base_number: int) -> Conflict:
+    latest = current_version(db, household)
+    base = db.scalar(
+        select(HouseholdVersion).where(
+            HouseholdVersion.household_id == household.id, HouseholdVersion.number == base_number
+        )
+    )
+    differences = changes.compare(base.declaration, latest.declaration) if base else []
+    return Conflict(latest, base, differences)
 
 
 def confirmation_due(household: Household, last_version_at: datetime) -> date:

@@ -21,7 +21,7 @@ from app.domain.errors import DomainError, Invalid, Problem
 from app.domain.input_rules import DATABASE_INT_MAX
 from app.domain.sections import SECTIONS
 from app.extensions import db
-from app.models import Household, HouseholdVersion, Person
+from app.models import Household, Person
 from app.services import household_life as life
 from app.web.input_boundary import (
     InputRefused,
@@ -165,51 +165,63 @@ def change_page(
     }
     if request.method == "GET":
         return render_template(TEMPLATE, **page)
-
-    inline = is_htmx() and not pressed("continue")
+    if is_htmx() and not pressed("continue"):
+        return _checked_as_typed(kind, milieu, form, page)
     try:
-        typed = answers(*changes.answers_asked(kind, milieu))
-        if inline:
-            # Checked as typed, with the same rules; nothing is applied.
-            checked = _check_only(kind, typed, milieu)
-            apply_problems(
-                form,
-                checked.problems,
-                only={k for k, v in typed.items() if v.strip()} | fields_shown_in_error(),
-            )
-            return render_template(_partial(kind), **page)
-        base = whole_number(answers("base_version").get("base_version", ""), 1, DATABASE_INT_MAX)
-        if base is None:
-            raise InputRefused({"base_version": Problem("form_not_as_given")})
-        change = life.ChangeForm(kind, base, submission_key(key_kind), typed)
+        change = _change_sent(kind, milieu, key_kind)
     except InputRefused as refused:
         # Shown again with a new key and the current version: sent again, it counts once.
         apply_problems(form, refused.problems)
-        template = _partial(kind) if inline else TEMPLATE
-        return render_template(template, page_has_errors=True, **page), refusal_status()
-
+        return render_template(TEMPLATE, page_has_errors=True, **page), refusal_status()
     page["submission_key"] = change.submission_key
+    return _submitted(change, submit, form, household, page, key_kind)
+
+
+def _checked_as_typed(
+    kind: str, milieu: str | None, form: FlaskForm, page: dict[str, Any]
+) -> str | tuple[str, int]:
+    """A live check: the answers checked with the same rules; nothing is applied."""
+    try:
+        typed = answers(*changes.answers_asked(kind, milieu))
+    except InputRefused as refused:
+        apply_problems(form, refused.problems)
+        return render_template(_partial(kind), page_has_errors=True, **page), refusal_status()
+    checked = _check_only(kind, typed, milieu)
+    touched = {k for k, v in typed.items() if v.strip()} | fields_shown_in_error()
+    apply_problems(form, checked.problems, only=touched)
+    return render_template(_partial(kind), **page)
+
+
+def _change_sent(kind: str, milieu: str | None, key_kind: str) -> life.ChangeForm:
+    """The change as sent: its answers, the version it was built from, its key."""
+    typed = answers(*changes.answers_asked(kind, milieu))
+    base = whole_number(answers("base_version").get("base_version", ""), 1, DATABASE_INT_MAX)
+    if base is None:
+        raise InputRefused({"base_version": Problem("form_not_as_given")})
+    return life.ChangeForm(kind, base, submission_key(key_kind), typed)
+
+
+def _submitted(
+    change: life.ChangeForm,
+    submit: Submit,
+    form: FlaskForm,
+    household: Household,
+    page: dict[str, Any],
+    key_kind: str,
+) -> str | tuple[str, int] | Response:
+    """``submit``'s answer; a conflict or a refusal shown on the same page, nothing typed lost."""
     try:
         return submit(change, form)
     except life.HouseholdChanged:
         # Keep what they typed; show what changed meanwhile; let them send again.
         db.session.rollback()
-        latest = life.current_version(db.session, household)
-        base_version = db.session.scalar(
-            select(HouseholdVersion).where(
-                HouseholdVersion.household_id == household.id, HouseholdVersion.number == base
-            )
-        )
+        conflict = life.conflict_since(db.session, household, change.base_version)
         page.update(
-            conflict=changes.compare(base_version.declaration, latest.declaration)
-            if base_version
-            else [],
-            conflict_by=latest,
+            conflict=conflict.differences,
+            conflict_by=conflict.latest,
             base_version=household.version_number,
             submission_key=new_submission_key(key_kind),
-            people=people_of(
-                latest.declaration, *([base_version.declaration] if base_version else [])
-            ),
+            people=people_of(*conflict.declarations),
             page_has_errors=True,
         )
         return render_template(TEMPLATE, **page), 409
