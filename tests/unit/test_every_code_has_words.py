@@ -18,6 +18,7 @@ from app.domain import changes, codes
 from app.web import labels
 from app.web.errors import REFUSAL_STATUS
 from app.web.messages import NOTICES, PROBLEMS, REFUSALS, RULE_NUMBERS
+from app.web.notifications import TEXTS
 
 APP = Path(__file__).resolve().parents[2] / "app"
 
@@ -98,6 +99,7 @@ def test_every_refusal_has_its_sentence_or_its_page() -> None:
         (labels.COOKING_ENERGIES, codes.COOKING_ENERGIES),
         (labels.CHANGE_KINDS, changes.CHANGE_KINDS),
         (labels.LEAVE_REASONS, changes.LEAVE_REASONS),
+        (labels.NOTIFICATION_KINDS, tuple(TEXTS)),
     ],
 )
 def test_every_label_table_covers_its_codes(
