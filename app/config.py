@@ -53,6 +53,23 @@ def yes_no(name: str, value: str) -> bool:
     raise ConfigError(f"{name} must be true or false, not {value!r}")
 
 
+def url(_name: str, value: str) -> str | None:
+    """Without its trailing slash, so that paths can be appended."""
+    return value.rstrip("/") or None
+
+
+def word_list(_name: str, value: str) -> list[str]:
+    return [word.strip() for word in value.split(",") if word.strip()]
+
+
+def path(_name: str, value: str) -> str:
+    return str(_under_root(value))
+
+
+def database_url(_name: str, value: str) -> str:
+    return _sqlite_url_under_root(value)
+
+
 @dataclass(frozen=True)
 class Setting:
     """One environment variable: its default (written once, here), what it
@@ -86,6 +103,7 @@ SETTINGS: tuple[Setting, ...] = (
         "sqlite:///instance/rsu.sqlite3",
         "SQLAlchemy URL. PostgreSQL: `postgresql+psycopg://user@host/db`.",
         required_in_production=True,
+        parse=database_url,
     ),
     Setting(
         "OIDC_ISSUER",
@@ -93,6 +111,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Issuer of the identity provider; discovery is read from "
         "`<issuer>/.well-known/openid-configuration`.",
         required_in_production=True,
+        parse=url,
     ),
     Setting(
         "OIDC_CLIENT_ID",
@@ -146,6 +165,7 @@ SETTINGS: tuple[Setting, ...] = (
         "OIDC_ID_TOKEN_ALGS",
         "RS256,PS256,ES256",
         "Signature algorithms accepted on ID tokens and signed userinfo. `none` is always refused.",
+        parse=word_list,
     ),
     Setting("OIDC_IDCS_CLAIM", "idcs", "Claim that carries the IDCS."),
     Setting("OIDC_CNIE_CLAIM", "cnie", "Claim that carries the CNIE number."),
@@ -186,6 +206,7 @@ SETTINGS: tuple[Setting, ...] = (
         "UPLOAD_DIR",
         "instance/uploads",
         "Where supporting documents are stored, outside the web root.",
+        parse=path,
     ),
     Setting(
         "VIRUS_SCANNER",
@@ -223,12 +244,14 @@ SETTINGS: tuple[Setting, ...] = (
         "instance/dev-signing/key.pem",
         "Private key (PEM) that signs certificates. `make setup` makes a development pair.",
         required_in_production=True,
+        parse=path,
     ),
     Setting(
         "SIGNING_CERT_FILE",
         "instance/dev-signing/cert.pem",
         "X.509 certificate (PEM) of the signing key, embedded in every signature.",
         required_in_production=True,
+        parse=path,
     ),
     Setting(
         "PUBLIC_BASE_URL",
@@ -237,6 +260,7 @@ SETTINGS: tuple[Setting, ...] = (
         "the base of the login's redirect URI (`<PUBLIC_BASE_URL>/auth/callback`). In "
         "production, requests for any other host are refused.",
         required_in_production=True,
+        parse=url,
     ),
     Setting(
         "VERIFY_LOOKUPS_PER_HOUR",
@@ -279,10 +303,6 @@ def _under_root(path: str) -> Path:
     return candidate if candidate.is_absolute() else PROJECT_ROOT / candidate
 
 
-def _path_or_none(path: str | None) -> str | None:
-    return str(_under_root(path)) if path else None
-
-
 def _public_host(public_base_url: str | None) -> list[str] | None:
     host = urlsplit(public_base_url).hostname if public_base_url else None
     return [host] if host else None
@@ -295,7 +315,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     they stay None and ``validate`` refuses to start.
     """
     env = os.environ if env is None else env
-    rsu_env = env.get("RSU_ENV") or _BY_NAME["RSU_ENV"].default
+    rsu_env = env.get("RSU_ENV") or str(_BY_NAME["RSU_ENV"].default)
     production = rsu_env == "production"
 
     def get(name: str) -> str | None:
@@ -312,64 +332,23 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         typed = get(name)
         return None if typed is None else _BY_NAME[name].parse(name, typed)
 
-    algs = [a.strip() for a in (get("OIDC_ID_TOKEN_ALGS") or "").split(",") if a.strip()]
-    database_url = get("DATABASE_URL")
-    secret_key = get("SECRET_KEY")
-    if secret_key is None and not production:
-        secret_key = DEVELOPMENT_SECRET_KEY
-    audit_chain_key = get("AUDIT_CHAIN_KEY")
-    if audit_chain_key is None and not production:
-        audit_chain_key = DEVELOPMENT_AUDIT_CHAIN_KEY
-    client_secret = env.get("OIDC_CLIENT_SECRET") or (
-        None if production else _BY_NAME["OIDC_CLIENT_SECRET"].default
-    )
+    settings = {setting.name: value(setting.name) for setting in SETTINGS}
+    # Development runs without secrets of its own; production never does (validate).
+    if not production:
+        settings["SECRET_KEY"] = settings["SECRET_KEY"] or DEVELOPMENT_SECRET_KEY
+        settings["AUDIT_CHAIN_KEY"] = settings["AUDIT_CHAIN_KEY"] or DEVELOPMENT_AUDIT_CHAIN_KEY
+    else:  # the development client secret is a default, not a secret
+        settings["OIDC_CLIENT_SECRET"] = env.get("OIDC_CLIENT_SECRET") or None
+    settings["RSU_ENV"] = rsu_env
+    return settings | _flask_settings(rsu_env, settings["PUBLIC_BASE_URL"])
 
+
+def _flask_settings(rsu_env: str, public_base_url: str | None) -> dict[str, Any]:
+    """Flask's and its extensions' own settings, which follow from ours."""
+    production = rsu_env == "production"
     return {
-        "RSU_ENV": rsu_env,
         "DEBUG": False,
         "TESTING": rsu_env == "test",
-        "SECRET_KEY": secret_key,
-        "AUDIT_CHAIN_KEY": audit_chain_key,
-        "DATABASE_URL": _sqlite_url_under_root(database_url) if database_url else None,
-        "OIDC_ISSUER": (get("OIDC_ISSUER") or "").rstrip("/") or None,
-        "OIDC_CLIENT_ID": get("OIDC_CLIENT_ID"),
-        "OIDC_CLIENT_AUTH_METHOD": get("OIDC_CLIENT_AUTH_METHOD"),
-        "OIDC_CLIENT_SECRET": client_secret,
-        "OIDC_PRIVATE_KEY_FILE": get("OIDC_PRIVATE_KEY_FILE"),
-        "OIDC_CLIENT_ASSERTION_ALG": get("OIDC_CLIENT_ASSERTION_ALG"),
-        "OIDC_SCOPES": get("OIDC_SCOPES"),
-        "OIDC_CLAIMS_PARAMETER": value("OIDC_CLAIMS_PARAMETER"),
-        "OIDC_USERINFO": get("OIDC_USERINFO"),
-        "OIDC_ID_TOKEN_ALGS": algs,
-        "OIDC_IDCS_CLAIM": get("OIDC_IDCS_CLAIM"),
-        "OIDC_CNIE_CLAIM": get("OIDC_CNIE_CLAIM"),
-        "OIDC_ROLES_CLAIM": get("OIDC_ROLES_CLAIM"),
-        "OIDC_OFFICE_CLAIM": get("OIDC_OFFICE_CLAIM"),
-        "OIDC_LEEWAY_SECONDS": value("OIDC_LEEWAY_SECONDS"),
-        "SESSION_IDLE_MINUTES": value("SESSION_IDLE_MINUTES"),
-        "SESSION_ABSOLUTE_HOURS": value("SESSION_ABSOLUTE_HOURS"),
-        "DRAFT_RETENTION_DAYS": value("DRAFT_RETENTION_DAYS"),
-        "RETENTION_DAYS": value("RETENTION_DAYS"),
-        "UPLOAD_DIR": str(_under_root(str(get("UPLOAD_DIR")))),
-        "REVIEW_DUE_DAYS": value("REVIEW_DUE_DAYS"),
-        "VIRUS_SCANNER": get("VIRUS_SCANNER"),
-        "SMS_BACKEND": get("SMS_BACKEND"),
-        "SMS_GATEWAY_URL": get("SMS_GATEWAY_URL"),
-        "SMS_GATEWAY_TOKEN": get("SMS_GATEWAY_TOKEN"),
-        "EMAIL_BACKEND": get("EMAIL_BACKEND"),
-        "SMTP_HOST": get("SMTP_HOST"),
-        "SMTP_PORT": value("SMTP_PORT"),
-        "SMTP_USERNAME": get("SMTP_USERNAME"),
-        "SMTP_PASSWORD": get("SMTP_PASSWORD"),
-        "SMTP_STARTTLS": value("SMTP_STARTTLS"),
-        "MAIL_FROM": get("MAIL_FROM"),
-        "SIGNING_KEY_FILE": _path_or_none(get("SIGNING_KEY_FILE")),
-        "SIGNING_CERT_FILE": _path_or_none(get("SIGNING_CERT_FILE")),
-        "PUBLIC_BASE_URL": (get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
-        "VERIFY_LOOKUPS_PER_HOUR": value("VERIFY_LOOKUPS_PER_HOUR"),
-        "PROXY_COUNT": value("PROXY_COUNT"),
-        "ASSISTED_SESSION_MINUTES": value("ASSISTED_SESSION_MINUTES"),
-        "LOG_LEVEL": get("LOG_LEVEL"),
         # Cookie flags: Secure only where TLS is guaranteed (production).
         "SESSION_COOKIE_NAME": "rsu_session",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -379,7 +358,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Production answers only requests for its public host: a forged Host
         # header cannot make the portal build links (or an OIDC redirect URI)
         # to another site.
-        "TRUSTED_HOSTS": _public_host(get("PUBLIC_BASE_URL")) if production else None,
+        "TRUSTED_HOSTS": _public_host(public_base_url) if production else None,
         "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the session
         # Our forms never use WTForms' own messages (every rule and message is
         # ours), so its catalogues need not be loaded on every request.
