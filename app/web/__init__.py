@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
-from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app import clock, i18n
@@ -16,6 +15,7 @@ from app.domain.declaration import age_on
 from app.domain.identifiers import format_certificate_number
 from app.domain.offices import office_name
 from app.web import labels
+from app.web.bidi import forward_arrow, isolate
 from app.web.access import acting_for, current_account, init_access, is_staff
 from app.web.errors import init_errors
 from app.web.forms import form_errors
@@ -60,11 +60,6 @@ def office(code: str | None) -> str:
     return office_name(code, i18n.current_language())
 
 
-def ltr(value: object) -> Markup:
-    """Keep an identifier, number or French fragment left-to-right inside Arabic text."""
-    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
-
-
 def template_context() -> dict[str, Any]:
     account = current_account()
     return {
@@ -77,6 +72,7 @@ def template_context() -> dict[str, Any]:
         "signed_in_staff": account.staff if account is not None and is_staff(account) else None,
         "acting": acting_for(),
         "language_switch_url": language_switch_url,
+        "forward_arrow": forward_arrow(i18n.text_direction()),
     }
 
 
@@ -102,7 +98,10 @@ def init_web(app: Flask) -> None:
         number=i18n.format_number,
         file_size=i18n.format_file_size,
         certificate_number=format_certificate_number,
-        ltr=ltr,
+        # One filter isolates values of the other direction (app/web/bidi.py);
+        # ``ltr`` is its former name, kept for templates written before.
+        isolate=isolate,
+        ltr=isolate,
         office=office,
     )
     app.jinja_env.globals.update(

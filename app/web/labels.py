@@ -6,11 +6,14 @@ language of each request.
 
 from __future__ import annotations
 
+from datetime import date
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from app.domain import geography
-from app.i18n import current_language
+from app.i18n import current_language, format_day
 
 PROGRAMMES = {
     # Translators: the State health insurance for low-income households.
@@ -188,6 +191,18 @@ def label(table: dict[str, LazyString], code: str | None) -> str:
         return ""
     value = table.get(code)
     return str(value) if value is not None else code
+
+
+def model_name(effective_date: date, illustrative: bool) -> str:
+    """A scoring model as citizens know it: by the date it applies from.
+
+    Its id (``pmt-2026-01-illustrative``) is for staff and software; people
+    read "the method of 1 January 2026", and whether it is only an
+    illustration (app/scoring_models/).
+    """
+    if illustrative:
+        return str(_("method of %(date)s (illustrative)", date=format_day(effective_date)))
+    return str(_("method of %(date)s", date=format_day(effective_date)))
 
 
 def region_name(code: str) -> str:
