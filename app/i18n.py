@@ -86,10 +86,15 @@ def _locale() -> Locale:
     return get_locale() or Locale.parse(FORMAT_LOCALES[DEFAULT_LANGUAGE])
 
 
-def format_day(value: date | datetime | None) -> str:
-    """A date the way people write it: 3 juillet 2026, 3 يوليوز 2026."""
-    if value is None:
+def format_day(value: date | datetime | str | None) -> str:
+    """A date the way people write it: 3 juillet 2026, 3 يوليوز 2026.
+
+    Dates kept in JSON records arrive as ISO strings (2031-05-31); they are
+    written out too, never shown raw."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     return str(babel_format_date(value, "d MMMM y", locale=_locale()))
 
 

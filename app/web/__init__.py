@@ -14,9 +14,10 @@ from app.domain import validation
 from app.domain.declaration import age_on
 from app.domain.identifiers import format_certificate_number
 from app.domain.offices import office_name
+from app.domain.scoring.scale import score_scale
 from app.web import labels
-from app.web.bidi import forward_arrow, isolate
 from app.web.access import acting_for, current_account, init_access, is_staff
+from app.web.bidi import forward_arrow, isolate
 from app.web.errors import init_errors
 from app.web.forms import form_errors
 from app.web.input_boundary import current_path, current_url, kept_query
@@ -73,6 +74,9 @@ def template_context() -> dict[str, Any]:
         "acting": acting_for(),
         "language_switch_url": language_switch_url,
         "forward_arrow": forward_arrow(i18n.text_direction()),
+        # Between a label and its value. French typography puts a no-break
+        # space before the colon; Arabic puts none.
+        "colon": "\u00a0: " if i18n.current_language() == "fr" else ": ",
     }
 
 
@@ -115,6 +119,7 @@ def init_web(app: Flask) -> None:
         asks_rent=validation.asks_rent,
         age_of=lambda born: age_on(date.fromisoformat(born), clock.today()),
         current_url=current_url,
+        place_on_scale=score_scale,
     )
     for blueprint in (public_bp, auth_bp, citizen_bp, counter_bp, backoffice_bp):
         app.register_blueprint(blueprint)
