@@ -44,6 +44,15 @@ OVERFLOWING_ELEMENTS = """
 }
 """
 
+ONE_LINE_BUTTON = """
+() => {
+  const button = document.querySelector('.button--start');
+  const style = getComputedStyle(button);
+  const text = button.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  return Math.round(text / parseFloat(style.lineHeight));
+}
+"""
+
 AXE_EVERY_IMPACT = (
     "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
     ".map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).slice(0, 3)}`)"
@@ -90,12 +99,16 @@ def test_every_page_fits_a_phone_and_passes_axe(
     page = phone.page
 
     tour.visit("home", "/")
+    lines = page.evaluate(ONE_LINE_BUTTON)
+    if lines != 1:
+        tour.problems.append(f"home-{language}: the start button takes {lines} lines")
     tour.visit("idcs-guide", "/guide/idcs")
     tour.visit("verify", "/verify")
     tour.visit("verify-valid", f"/verify/{data['certificate']}")
 
     tour.sign_in("karim")
     tour.visit("karim-me", "/me")
+    tour.visit("karim-register", "/household/register")
 
     tour.sign_in("youssef")
     tour.visit("me", "/me")
@@ -103,6 +116,10 @@ def test_every_page_fits_a_phone_and_passes_axe(
     tour.visit("household-version", "/household/versions/2")
     tour.visit("household-version-first", "/household/versions/1")
     tour.visit("score", "/score")
+    # High contrast: the picture takes the system's colours and stays legible.
+    page.emulate_media(forced_colors="active")
+    tour.check("score-forced-colors")
+    page.emulate_media(forced_colors="none")
     tour.visit("certificates", "/certificates")
     tour.visit("review", f"/reviews/{data['review']}")
 
