@@ -125,6 +125,11 @@ def test_every_page_fits_a_phone_and_passes_axe(
 
     tour.sign_in("reviewer.omar")
     tour.visit("review-queue", "/backoffice/reviews")
+    widths = set(
+        page.evaluate("[...document.querySelectorAll('.filters select')].map(s => s.offsetWidth)")
+    )
+    if len(widths) != 1:
+        tour.problems.append(f"review-queue-{language}: filter selects of widths {widths}")
     tour.visit("review-case", f"/backoffice/reviews/{data['review']}")
 
     tour.sign_in("supervisor.latifa")
