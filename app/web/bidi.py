@@ -20,14 +20,21 @@ from __future__ import annotations
 from markupsafe import Markup
 
 DIRECTIONS = ("ltr", "rtl", "auto")
+# Where no markup may go (<title>, plain-text messages): Unicode's own
+# isolates, LRI / RLI / FSI ... PDI, which browsers honour the same way.
+TEXT_ISOLATES = {"ltr": "\u2066", "rtl": "\u2067", "auto": "\u2068"}
+POP_ISOLATE = "\u2069"
 
 
-def isolate(value: object, direction: str = "ltr") -> Markup:
-    """``<bdi dir=…>value</bdi>``; nothing for an empty value."""
+def isolate(value: object, direction: str = "ltr", text: bool = False) -> Markup | str:
+    """``<bdi dir=…>value</bdi>``, or with ``text`` the value between Unicode
+    isolates; nothing for an empty value."""
     if value is None or value == "":
         return Markup("")
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r}")
+    if text:
+        return f"{TEXT_ISOLATES[direction]}{value}{POP_ISOLATE}"
     return Markup('<bdi dir="{}">{}</bdi>').format(direction, value)
 
 
