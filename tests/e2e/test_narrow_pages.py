@@ -121,6 +121,9 @@ def test_every_page_fits_a_phone_and_passes_axe(
     tour.check("score-forced-colors")
     page.emulate_media(forced_colors="none")
     tour.visit("certificates", "/certificates")
+    tour.visit("change-residence", "/household/changes/residence")
+    tour.visit("privacy", "/privacy")
+    tour.visit("my-data", "/privacy/my-data")
     tour.visit("review", f"/reviews/{data['review']}")
 
     tour.sign_in("reviewer.omar")
@@ -131,6 +134,11 @@ def test_every_page_fits_a_phone_and_passes_axe(
     if len(widths) != 1:
         tour.problems.append(f"review-queue-{language}: filter selects of widths {widths}")
     tour.visit("review-case", f"/backoffice/reviews/{data['review']}")
+
+    tour.visit("backoffice", "/backoffice")
+
+    tour.sign_in("agent.salma")
+    tour.visit("counter", "/counter")
 
     tour.sign_in("supervisor.latifa")
     tour.visit("supervision-queue", "/counter/supervision")
