@@ -20,21 +20,23 @@ from __future__ import annotations
 from markupsafe import Markup
 
 DIRECTIONS = ("ltr", "rtl", "auto")
-# Where no markup may go (<title>, plain-text messages): Unicode's own
-# isolates, LRI / RLI / FSI ... PDI, which browsers honour the same way.
-TEXT_ISOLATES = {"ltr": "\u2066", "rtl": "\u2067", "auto": "\u2068"}
-POP_ISOLATE = "\u2069"
+# Where no markup may go (<title>): marks of the value's direction on both
+# sides (LRM, RLM). A mark before "1234-5678" makes its digits European
+# numbers of a left-to-right run, which stays whole. Not Unicode's isolates
+# (LRI...PDI): the input boundary refuses those, and no page may carry one.
+TEXT_MARKS = {"ltr": "\u200e", "rtl": "\u200f"}
 
 
 def isolate(value: object, direction: str = "ltr", text: bool = False) -> Markup | str:
-    """``<bdi dir=…>value</bdi>``, or with ``text`` the value between Unicode
-    isolates; nothing for an empty value."""
+    """``<bdi dir=…>value</bdi>``, or with ``text`` (plain text: ltr or rtl)
+    the value between marks of its direction; nothing for an empty value."""
     if value is None or value == "":
         return Markup("")
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r}")
     if text:
-        return f"{TEXT_ISOLATES[direction]}{value}{POP_ISOLATE}"
+        mark = TEXT_MARKS[direction]
+        return f"{mark}{value}{mark}"
     return Markup('<bdi dir="{}">{}</bdi>').format(direction, value)
 
 

@@ -27,12 +27,12 @@ IDENTIFIER = re.compile(
 )
 
 
-ISOLATED_TEXT = re.compile("[\u2066\u2067\u2068][^\u2069]*\u2069")
+ISOLATED_TEXT = re.compile("\u200e[^\u200e]*\u200e")
 
 
 def unisolated(html: str) -> list[str]:
     """Identifier-like texts of the page's body that no isolating element
-    holds, and of its title that no Unicode isolate holds."""
+    holds, and of its title that no pair of left-to-right marks holds."""
     soup = BeautifulSoup(html, "html.parser")
     body = soup.body or soup
     found = []
@@ -58,7 +58,7 @@ def test_the_check_finds_what_it_looks_for() -> None:
     page = "<html dir='rtl'><body><p>المرسوم 2-21-582 و <bdi dir='ltr'>09-08</bdi></p>"
     page += "<p>12 rue Al Massira</p><p><span dir='ltr'>+212661234567</span> 1000000201</p>"
     assert unisolated(page) == ["2-21-582", "12 rue Al Massira", "1000000201"]
-    titled = "<html><head><title>طلب REV-2026-000001 \u2066REV-2026-000002\u2069</title></head>"
+    titled = "<html><head><title>طلب REV-2026-000001 \u200eREV-2026-000002\u200e</title></head>"
     assert unisolated(titled + "<body></body></html>") == ["REV-2026-000001"]
 
 
@@ -66,7 +66,7 @@ def test_isolate_escapes_and_chooses_the_direction() -> None:
     assert isolate("<b>") == '<bdi dir="ltr">&lt;b&gt;</bdi>'
     assert isolate("12 rue", "auto") == '<bdi dir="auto">12 rue</bdi>'
     assert isolate(None) == "" and isolate("") == ""
-    assert isolate("2-21-582", text=True) == "\u20662-21-582\u2069"
+    assert isolate("2-21-582", text=True) == "\u200e2-21-582\u200e"
     assert forward_arrow("rtl") == "←" and forward_arrow("ltr") == "→"
 
 
