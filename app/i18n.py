@@ -20,7 +20,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from babel.dates import get_timezone
+from babel.dates import get_datetime_format, get_timezone
 from babel.numbers import format_currency as babel_format_currency
 from babel.numbers import format_decimal as babel_format_decimal
 from babel.units import format_unit
@@ -86,18 +86,28 @@ def _locale() -> Locale:
     return get_locale() or Locale.parse(FORMAT_LOCALES[DEFAULT_LANGUAGE])
 
 
-def format_day(value: date | datetime | None) -> str:
-    """A date the way people write it: 3 juillet 2026, 3 يوليوز 2026."""
-    if value is None:
+def format_day(value: date | datetime | str | None) -> str:
+    """A date the way people write it: 3 juillet 2026, 3 يوليوز 2026.
+
+    Dates kept in JSON records arrive as ISO strings (2031-05-31); they are
+    written out too, never shown raw."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     return str(babel_format_date(value, "d MMMM y", locale=_locale()))
 
 
 def format_moment(value: datetime | None) -> str:
-    """A date and time in Moroccan local time."""
+    """A date and time in Moroccan local time, joined as the language joins
+    them (CLDR): "2 décembre 2026, 09:15", "2 دجنبر 2026، 09:15". The comma
+    also keeps the year and the hour from reading as one number in Arabic."""
     if value is None:
         return ""
-    return str(babel_format_datetime(value, "d MMMM y HH:mm", tzinfo=MOROCCO_TZ, locale=_locale()))
+    locale = _locale()
+    day = babel_format_datetime(value, "d MMMM y", tzinfo=MOROCCO_TZ, locale=locale)
+    hour = babel_format_datetime(value, "HH:mm", tzinfo=MOROCCO_TZ, locale=locale)
+    return str(get_datetime_format("long", locale=locale)).format(hour, day)
 
 
 def format_time(value: datetime | None) -> str:

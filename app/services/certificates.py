@@ -144,9 +144,16 @@ def snapshot_of(db: Session, household: Household, kind: str) -> dict[str, Any] 
             **base,
             "score": str(score.value),
             "model_id": score.model_id,
+            "model_effective_date": score.model.effective_date.isoformat(),
+            "model_illustrative": score.model.illustrative,
             "computed_on": score.computed_at.date().isoformat(),
             "eligibility": [
-                {"programme": d.programme.code, "eligible": d.eligible}
+                {
+                    "programme": d.programme.code,
+                    "rule": d.programme.rule,
+                    "threshold": str(d.programme.threshold),
+                    "eligible": d.eligible,
+                }
                 for d in decide(score.value, day)
             ],
         }
