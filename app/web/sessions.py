@@ -62,6 +62,7 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.modified = False
         self.old_token: str | None = None
         self.destroyed = False
+        self.account: Account | None = None
 
     def regenerate(self) -> None:
         """Give the session a new id (at login), so a planted id is worthless."""
@@ -130,13 +131,17 @@ class DatabaseSessionInterface(SessionInterface):
             db.delete(row)
             db.commit()
             return ServerSession()
-        return ServerSession(
+        opened = ServerSession(
             dict(row.data),
             token=token,
             row_exists=True,
             authenticated_at=row.authenticated_at,
             last_seen_at=row.last_seen_at,
         )
+        # The identity map holds objects weakly: this reference keeps the
+        # account there for the request.
+        opened.account = found[1]
+        return opened
 
     def save_session(  # type: ignore[override]
         self, app: Flask, session: ServerSession, response: Response
