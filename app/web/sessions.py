@@ -118,7 +118,7 @@ class DatabaseSessionInterface(SessionInterface):
         )
         try:
             found = db.execute(query).first()
-            row = found[0] if found is not None else None
+            row, account = (found[0], found[1]) if found is not None else (None, None)
         except SQLAlchemyError as error:
             if not is_database_unreachable(error):
                 raise
@@ -140,7 +140,7 @@ class DatabaseSessionInterface(SessionInterface):
         )
         # The identity map holds objects weakly: this reference keeps the
         # account there for the request.
-        opened.account = found[1]
+        opened.account = account
         return opened
 
     def save_session(  # type: ignore[override]
