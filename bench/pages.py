@@ -6,13 +6,15 @@
    linked to his person, and a server-side session whose id goes in the
    cookie (as bench/registration.py does for its declarants).
 3. gunicorn serves the portal with the project's gunicorn.conf.py
-   (production settings); wrk, on this same machine, loads each path in
-   turn at 32 connections: /healthz (no session), / (anonymous), then
-   /score, /household and /me with youssef's cookie, then /healthz again.
-4. For each path: req/s, p50, p95, errors (socket errors and non-2xx/3xx),
-   and the ratio of its req/s to /healthz's (the mean of the two /healthz
-   runs). Absolute rates move with the machine's load; the ratio, measured
-   in the same run, is the figure to judge.
+   (production settings); wrk, on this same machine, loads each path at 32
+   connections: /healthz (no session), / (anonymous), then /score,
+   /household and /me with youssef's cookie. The load comes in rounds (5
+   by default) of one short burst per path, so that the machine's other
+   work weighs on every path alike.
+4. For each path, medians over the rounds: req/s, p50, p95; the errors
+   (socket errors and non-2xx/3xx) summed; and the ratio of its req/s to
+   /healthz's in the same round. Absolute rates move with the machine's
+   load; the ratio, measured in the same run, is the figure to judge.
 
     .venv/bin/python bench/pages.py [--seconds 15] [--households 2000]
 
@@ -28,6 +30,7 @@ import os
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -129,12 +132,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=15, help="load per path, in all")
+    parser.add_argument("--rounds", type=int, default=5, help="bursts per path")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--households", type=int, default=2_000)
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument(
         "--paths", default="/,/score,/household,/me", help="pages to load, comma-separated"
+    )
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=ROOT,
+        help="serve the portal from this checkout (e.g. the code before a change)",
     )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -160,40 +170,40 @@ def main() -> None:
     # The project's gunicorn.conf.py (read from the working directory) sets
     # the workers and threads; only the access log is silenced.
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--access-logfile", "/dev/null", "wsgi:app"],
-                              cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                              cwd=args.app_dir, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)  # fmt: skip
     paths = [path for path in args.paths.split(",") if path]
-    results: dict[str, dict[str, float]] = {}
+    rounds: list[dict[str, dict[str, float]]] = []
     try:
         wait_until_up(server)
         sizes = {path: check(path, None if path == "/" else cookie) for path in paths}
         for path in paths:  # every worker loads its templates and catalogues first
             wrk(path, 2, args.connections, None if path == "/" else cookie)
-        first = wrk("/healthz", args.seconds, args.connections, None)
-        for path in paths:
-            results[path] = wrk(
-                path, args.seconds, args.connections, None if path == "/" else cookie
-            )
-        last = wrk("/healthz", args.seconds, args.connections, None)
+        # Interleaved short bursts, so that a change in the machine's load
+        # (other work on it) weighs on /healthz and on the pages alike: each
+        # page's ratio is taken against the /healthz burst of its own round.
+        burst = max(1, args.seconds // args.rounds)
+        for _ in range(args.rounds):
+            rounds.append({path: wrk(path, burst, args.connections, None if path == "/" else cookie)
+                           for path in ("/healthz", *paths)})  # fmt: skip
         for path in paths:  # still signed in: the session was not lost on the way
             check(path, None if path == "/" else cookie)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
 
-    health = (first["rate"] + last["rate"]) / 2
-    print(f"{args.households} households, {args.connections} connections, {args.seconds} s each")
+    print(f"{args.households} households, {args.connections} connections, "
+          f"{args.rounds} rounds of {burst} s per path, interleaved; medians over the rounds")  # fmt: skip
     print(
         f"{'path':<12} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'ratio':>6} {'bytes':>7}"
     )
-    rows = [
-        ("/healthz", first, None),
-        *((p, results[p], sizes[p]) for p in paths),
-        ("/healthz", last, None),
-    ]
-    for path, row, size in rows:
-        print(f"{path:<12} {row['rate']:8.0f} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} "
-              f"{row['errors']:7d} {row['rate'] / health:6.3f} {size or '':>7}")  # fmt: skip
+    for path in ("/healthz", *paths):
+        runs = [r[path] for r in rounds]
+        ratio = statistics.median(r[path]["rate"] / r["/healthz"]["rate"] for r in rounds)
+        print(f"{path:<12} {statistics.median(x['rate'] for x in runs):8.0f} "
+              f"{statistics.median(x['p50_ms'] for x in runs):8.1f} "
+              f"{statistics.median(x['p95_ms'] for x in runs):8.1f} "
+              f"{sum(int(x['errors']) for x in runs):7d} {ratio:6.3f} {sizes.get(path, ''):>7}")  # fmt: skip
 
 
 if __name__ == "__main__":
