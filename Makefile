@@ -10,13 +10,13 @@ TRANSLATIONS := app/translations
 POT ?= $(TRANSLATIONS)/messages.pot
 
 .DEFAULT_GOAL := help
-.PHONY: help setup dev-keys system-packages run test test-fast fuzz lint translations-extract \
+.PHONY: help setup dev-keys system-packages static-assets run test test-fast fuzz lint translations-extract \
         translations-update translations-compile clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
 
-setup: system-packages $(VENV)/.installed app/static/vendor/.installed translations-compile dev-keys ## Install everything (safe to run again); no server, no tests
+setup: system-packages $(VENV)/.installed app/static/vendor/.installed static-assets translations-compile dev-keys ## Install everything (safe to run again); no server, no tests
 
 system-packages: ## Install Chromium, fonts and PDF libraries through apt when possible
 	@scripts/system-packages.sh
@@ -42,6 +42,18 @@ app/static/vendor/.installed: node_modules/.installed
 	cp node_modules/htmx.org/dist/htmx.min.js app/static/vendor/htmx.min.js
 	cp node_modules/axe-core/axe.min.js app/static/vendor/axe.min.js
 	touch $@
+
+# Fingerprinted copies of our static files (css/app-<md5>.css), each with a
+# gzip and a brotli copy, and the manifest templates link through
+# (app/web/static_assets.py). Generated, never committed; remade when a
+# source file changes.
+STATIC_SOURCES := $(shell find app/static/css app/static/js app/static/img -type f \
+  ! -name '*.gz' ! -name '*.br' ! -regex '.*-[0-9a-f]\{32\}\.[A-Za-z0-9]*' 2>/dev/null)
+static-assets: app/static/cache_manifest.json ## Fingerprint and precompress the static files
+
+app/static/cache_manifest.json: $(VENV)/.installed app/static/vendor/.installed $(STATIC_SOURCES)
+	$(FLASK) digest clean >/dev/null
+	$(FLASK) digest compile >/dev/null
 
 run: setup ## Serve the portal on :8000 and the development identity provider on :8001
 	$(FLASK) db upgrade

@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.web.database_away import init_database_away
     from app.web.input_boundary import init_input_boundary
     from app.web.sessions import DatabaseSessionInterface
+    from app.web.static_assets import init_static_assets
 
     db.init_app(app)
     # The first two hooks of every request, in this order: the input boundary
@@ -51,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_document_store(app)
     init_virus_scanner(app)
     init_web(app)
+    init_static_assets(app)
     if app.config["PROXY_COUNT"]:
         # Visitors' own addresses, for per-visitor limits such as /verify's.
         count = app.config["PROXY_COUNT"]

@@ -6,6 +6,7 @@ Services receive a ``Session`` and run one use case in one transaction with
 
 from __future__ import annotations
 
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import JSON, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Stable constraint names, so that migrations generated on one database apply
@@ -59,7 +61,41 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_after_idling(engine)
+    return engine
+
+
+# A connection used a moment ago is alive; pinging it on every checkout (as
+# pool_pre_ping does) costs each request one more round trip.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_after_idling(engine: Engine) -> None:
+    """Ping a pooled connection before use only when it sat idle a while.
+
+    A connection that idled (a database restart, a failover, a firewall that
+    drops quiet connections) is checked first, and a dead one is replaced
+    before the request sees it, as pool_pre_ping would. A connection lost
+    within the last seconds fails on its first statement instead: the
+    request answers the 503 page (``app.web.database_away``), and SQLAlchemy
+    then discards every connection of the pool made before the failure.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        checked_in_at = record.info.get("checked_in_at")
+        if checked_in_at is None or time.monotonic() - checked_in_at < PING_AFTER_IDLE_SECONDS:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The pool replaces this connection and checks out another.
+            raise DisconnectionError() from error
 
 
 class Database:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_static_digest import FlaskStaticDigest
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
@@ -12,3 +13,4 @@ db = Database()
 csrf = CSRFProtect()
 babel = Babel()
 htmx = Htmx()
+static_digest = FlaskStaticDigest()

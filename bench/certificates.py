@@ -6,8 +6,8 @@ certificate, and a new one is issued. Medians, and ratios measured in the
 same run:
 - issue: the whole use case (facts, HTML, render, sign, SHA-256, store, audit);
 - html / render / sign: the same certificate's steps, timed alone;
-- fetch: what a download does (access check, stored bytes from PostgreSQL),
-  which never renders again.
+- fetch: what a download does (the access check and the stored bytes, in one
+  query), which never renders again.
 
     .venv/bin/python bench/certificates.py [--rounds 40]
 """
@@ -91,7 +91,7 @@ def main() -> None:
             fetched = timed(
                 "fetch",
                 lambda: (
-                    certificates.certificate_for_person(
+                    certificates.download_for_person(
                         session,
                         declarant.id,
                         certificate.number,  # noqa: B023

@@ -205,7 +205,8 @@ def main() -> None:
         # Production requires a signing pair: the development one (make setup) stands in.
         "SIGNING_KEY_FILE": str(ROOT / "instance/dev-signing/key.pem"),
         "SIGNING_CERT_FILE": str(ROOT / "instance/dev-signing/cert.pem"),
-        "PUBLIC_BASE_URL": "https://rsu.bench.invalid", "AUDIT_CHAIN_KEY": AUDIT_CHAIN_KEY,
+        # Production refuses any other host: wrk names 127.0.0.1.
+        "PUBLIC_BASE_URL": "https://127.0.0.1", "AUDIT_CHAIN_KEY": AUDIT_CHAIN_KEY,
     }  # fmt: skip
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--access-logfile", "/dev/null", "wsgi:app"],
                               cwd=ROOT, env=env, start_new_session=True)  # fmt: skip

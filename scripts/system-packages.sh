@@ -3,10 +3,11 @@
 #  - Pango/HarfBuzz for WeasyPrint (PDF certificates, with Arabic shaping);
 #  - fonts-noto-core, the fonts embedded in those PDFs;
 #  - chromium for the browser tests (Playwright drives it; its own download is blocked);
-#  - poppler-utils and zbar-tools to look at PDFs and read QR codes in tests.
+#  - poppler-utils and zbar-tools to look at PDFs and read QR codes in tests;
+#  - wrk, the HTTP load generator of the benchmarks (bench/).
 # As root on Debian they are installed with apt; otherwise the command is printed.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-noto-core chromium poppler-utils zbar-tools)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-noto-core chromium poppler-utils zbar-tools wrk)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

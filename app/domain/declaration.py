@@ -53,3 +53,14 @@ def age_on(birth_date: date, day: date) -> int:
     if (day.month, day.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
+
+
+def born_by_for_age(age: int, day: date) -> date:
+    """The latest birth date of someone ``age`` or older on ``day``, so that a
+    query can compare birth dates: ``age_on(born, day) >= age`` exactly when
+    ``born <= born_by_for_age(age, day)`` (born on 29 February: 28 February
+    in a common year)."""
+    try:
+        return day.replace(year=day.year - age)
+    except ValueError:  # 29 February, and that year has none
+        return day.replace(year=day.year - age, day=28)

@@ -41,6 +41,7 @@ import os
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -81,6 +82,58 @@ html {{ font-family: "{LATIN_FAMILY}", "{ARABIC_FAMILY}"; }}
 # survives a stamp or a fold. segno adds the standard 4-module quiet zone.
 QR_MODULE_MM = 0.8
 QR_ERROR_LEVEL = "m"
+
+
+# Archivable and tagged at once. WeasyPrint makes one variant per document:
+# PDF/A-3a is PDF/A-3 at its accessible level "a", which requires the same
+# tagged structure as PDF/UA (WeasyPrint's tags: headings, paragraphs,
+# tables, figures with their alternative text, /Lang, /MarkInfo, and the
+# title shown instead of the file name). PDF/A-3 rather than 2: it allows
+# attaching source data later, and keeps the signature's incremental
+# update. ``pdf_tags`` is given too: WeasyPrint applies a variant's defaults
+# only to options left at None, and ``pdf_tags`` defaults to False.
+PDF_OPTIONS = {"pdf_variant": "pdf/a-3a", "pdf_tags": True}
+
+# The PDF/UA-1 identification (ISO 14289-1, 5), which WeasyPrint writes only
+# for its "pdf/ua-1" variant. It joins PDF/A's own description in the one
+# XMP packet (XMP allows a single rdf:RDF, so it cannot be a second one).
+# PDF/A accepts only the XMP schemas it lists, or those the file describes
+# in an extension schema (ISO 19005-3, 6.6.2.3): hence the description of
+# pdfuaid:part that follows.
+PDFA_DESCRIPTION = b'<rdf:Description rdf:about="" pdfaid:part="3"'
+PDFUA_DESCRIPTION = (
+    b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" '
+    b'pdfuaid:part="1" pdfaid:part="3"'
+)
+RDF_END = b"</rdf:RDF>"
+PDFUA_EXTENSION_SCHEMA = (
+    b'<rdf:Description rdf:about="" '
+    b'xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+    b'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+    b'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+    b'<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">'
+    b"<pdfaSchema:schema>PDF/UA identification</pdfaSchema:schema>"
+    b"<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>"
+    b"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"
+    b'<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">'
+    b"<pdfaProperty:name>part</pdfaProperty:name>"
+    b"<pdfaProperty:valueType>Integer</pdfaProperty:valueType>"
+    b"<pdfaProperty:category>internal</pdfaProperty:category>"
+    b"<pdfaProperty:description>The part of ISO 14289 the file follows</pdfaProperty:description>"
+    b"</rdf:li></rdf:Seq></pdfaSchema:property>"
+    b"</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>"
+)
+
+
+def identify_as_pdf_ua(document: Any, pdf: Any) -> None:
+    """WeasyPrint finisher: add the PDF/UA part to the XMP metadata stream."""
+    reference = int(bytes(pdf.catalog["Metadata"]).split()[0])
+    stream = pdf.objects[reference]
+    content = b"".join(stream.stream)
+    if PDFA_DESCRIPTION not in content:
+        raise RuntimeError("the PDF/A description is not where WeasyPrint used to write it")
+    content = content.replace(PDFA_DESCRIPTION, PDFUA_DESCRIPTION, 1)
+    stream.stream = [content.replace(RDF_END, PDFUA_EXTENSION_SCHEMA + RDF_END, 1)]
 
 
 class ResourceError(Exception):
@@ -151,11 +204,11 @@ class PdfRenderer:
         with self._lock:
             try:
                 document = HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
-                    font_config=self.font_config, stylesheets=[self._stylesheet]
+                    font_config=self.font_config, stylesheets=[self._stylesheet], **PDF_OPTIONS
                 )
                 document.metadata.title = title
                 document.metadata.lang = language
-                pdf: bytes = document.write_pdf()
+                pdf: bytes = document.write_pdf(finisher=identify_as_pdf_ua, **PDF_OPTIONS)
             except FatalURLFetchingError as error:
                 # WeasyPrint's fatal fetch error derives from BaseException,
                 # which would slip past Flask's error handling.
@@ -190,7 +243,9 @@ def qr_svg(url: str) -> str:
     """An inline ``<svg>`` QR code for ``url``, sized in millimetres for print.
 
     The result is markup to place as-is in the HTML (mark it safe in Jinja);
-    WeasyPrint draws inline SVG as vectors, so the code stays sharp.
+    WeasyPrint draws inline SVG as vectors, so the code stays sharp. Its
+    ``<title>``, the address it encodes, is the figure's alternative text in
+    a tagged PDF.
     """
     code = segno.make_qr(url, error=QR_ERROR_LEVEL)
-    return code.svg_inline(scale=QR_MODULE_MM, unit="mm")
+    return code.svg_inline(scale=QR_MODULE_MM, unit="mm", title=url)

@@ -17,13 +17,23 @@ from app.ports import DeliveryFailed
 log = logging.getLogger(__name__)
 
 
+# French texts put a no-break space before ":" and "?" (fr catalogue). The
+# GSM 7-bit alphabet has no such character: one would switch the whole SMS
+# to UCS-2 and halve what fits in it, so SMS get plain spaces.
+NO_BREAK_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+
+
+def sms_text(body: str) -> str:
+    return body.translate(NO_BREAK_SPACES)
+
+
 def masked(phone: str) -> str:
     return "•" * max(len(phone) - 4, 0) + phone[-4:]
 
 
 class LogSms:
     def send(self, address: str, subject: str, body: str) -> None:
-        log.info("SMS to %s (%s characters)", masked(address), len(body))
+        log.info("SMS to %s (%s characters)", masked(address), len(sms_text(body)))
 
 
 class HttpSms:
@@ -36,7 +46,7 @@ class HttpSms:
         try:
             answer = requests.post(
                 self.url,
-                json={"to": address, "text": body},
+                json={"to": address, "text": sms_text(body)},
                 headers={"Authorization": f"Bearer {self.token}"},
                 timeout=self.timeout,
             )

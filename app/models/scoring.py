@@ -77,6 +77,8 @@ class Score(Base):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     version: Mapped[HouseholdVersion] = relationship()
+    # What citizens read instead of the model's id: its date (app/web/labels.py).
+    model: Mapped[ScoringModelRecord] = relationship()
 
     def contribution_values(self) -> dict[str, Decimal]:
         return {name: Decimal(value) for name, value in self.contributions.items()}

@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.db import transaction
 from app.domain import identifiers
+from app.domain.codes import ADULT_AGE
+from app.domain.declaration import born_by_for_age
 from app.domain.errors import DomainError, NotFound
 from app.domain.scoring.programmes import decide
 from app.models import (
@@ -37,6 +39,7 @@ from app.models import (
     Household,
     HouseholdStatus,
     HouseholdVersion,
+    Membership,
     Person,
     RegistrationSubmission,
 )
@@ -144,9 +147,16 @@ def snapshot_of(db: Session, household: Household, kind: str) -> dict[str, Any] 
             **base,
             "score": str(score.value),
             "model_id": score.model_id,
+            "model_effective_date": score.model.effective_date.isoformat(),
+            "model_illustrative": score.model.illustrative,
             "computed_on": score.computed_at.date().isoformat(),
             "eligibility": [
-                {"programme": d.programme.code, "eligible": d.eligible}
+                {
+                    "programme": d.programme.code,
+                    "rule": d.programme.rule,
+                    "threshold": str(d.programme.threshold),
+                    "eligible": d.eligible,
+                }
                 for d in decide(score.value, day)
             ],
         }
@@ -345,13 +355,50 @@ def household_for_issuing(db: Session, person_id: int, kind: str) -> Household:
     raise DomainError("not_declarant")
 
 
-def certificate_for_person(db: Session, person_id: int, number: str) -> Certificate:
-    """A certificate of one of the person's households; any other is "not found"."""
-    certificate = db.scalar(select(Certificate).where(Certificate.number == number))
-    allowed = {household.id for household, _ in households_of(db, person_id)}
-    if certificate is None or certificate.household_id not in allowed:
+@dataclass(frozen=True)
+class StoredPdf:
+    kind: str
+    content: bytes
+
+
+def download_for_person(db: Session, person_id: int, number: str) -> StoredPdf:
+    """The stored bytes of a certificate the person may see, in one query.
+
+    The same rule as ``households_of``, in SQL: the household the person
+    belongs to as an adult, or a deregistered household they declared. Any
+    other certificate is "not found", exactly like one that does not exist.
+    """
+    adult_born_by = born_by_for_age(ADULT_AGE, clock.today())
+    member_as_adult = (
+        select(Membership.id)
+        .join(Person, Person.id == Membership.person_id)
+        .where(
+            Membership.household_id == Certificate.household_id,
+            Membership.person_id == person_id,
+            Membership.ended_at.is_(None),
+            Person.birth_date <= adult_born_by,
+        )
+        .correlate(Certificate)
+        .exists()
+    )
+    their_deregistered = (
+        select(Household.id)
+        .where(
+            Household.id == Certificate.household_id,
+            Household.declarant_id == person_id,
+            Household.status == HouseholdStatus.DEREGISTERED.value,
+        )
+        .correlate(Certificate)
+        .exists()
+    )
+    row = db.execute(
+        select(Certificate.kind, Certificate.content).where(
+            Certificate.number == number, member_as_adult | their_deregistered
+        )
+    ).first()
+    if row is None:
         raise NotFound()
-    return certificate
+    return StoredPdf(row.kind, bytes(row.content))
 
 
 # -- public verification ------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.domain.errors import NotFound
 from app.models import Household, Membership, Person
@@ -23,8 +23,12 @@ class PersonOverview:
 
 
 def active_membership(db: Session, person_id: int) -> Membership | None:
+    """The person's current membership, with its household in the same query
+    (every citizen page reads both)."""
     return db.scalar(
-        select(Membership).where(Membership.person_id == person_id, Membership.ended_at.is_(None))
+        select(Membership)
+        .options(joinedload(Membership.household))
+        .where(Membership.person_id == person_id, Membership.ended_at.is_(None))
     )
 
 

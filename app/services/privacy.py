@@ -240,6 +240,8 @@ def _household_data(db: Session, household: Household) -> dict[str, Any]:
                 "computed_at": s.computed_at,
                 "value": s.value,
                 "model": s.model_id,
+                "model_effective_date": s.model.effective_date,
+                "model_illustrative": s.model.illustrative,
                 "reason": s.reason,
             }
             for s in db.scalars(

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app import clock
 from app.domain.errors import DomainError
@@ -140,8 +140,10 @@ def score_version(
 
 
 def current_score(db: Session, household: Household) -> Score | None:
+    # With its version (the score page explains it against that declaration).
     return db.scalar(
         select(Score)
+        .options(joinedload(Score.version))
         .join(HouseholdVersion, Score.household_version_id == HouseholdVersion.id)
         .where(
             Score.household_id == household.id,
@@ -153,10 +155,13 @@ def current_score(db: Session, household: Household) -> Score | None:
 
 
 def score_history(db: Session, household_id: int) -> list[Score]:
-    """Every score of the household, newest first."""
+    """Every score of the household, newest first, each with its model (named on the page)."""
     return list(
         db.scalars(
-            select(Score).where(Score.household_id == household_id).order_by(Score.id.desc())
+            select(Score)
+            .options(joinedload(Score.model))
+            .where(Score.household_id == household_id)
+            .order_by(Score.id.desc())
         )
     )
 

@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
-from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app import clock, i18n
@@ -15,8 +14,10 @@ from app.domain import validation
 from app.domain.declaration import age_on
 from app.domain.identifiers import format_certificate_number
 from app.domain.offices import office_name
+from app.domain.scoring.scale import score_scale
 from app.web import labels
 from app.web.access import acting_for, current_account, init_access, is_staff
+from app.web.bidi import forward_arrow, isolate
 from app.web.errors import init_errors
 from app.web.forms import form_errors
 from app.web.input_boundary import current_path, current_url, kept_query
@@ -60,11 +61,6 @@ def office(code: str | None) -> str:
     return office_name(code, i18n.current_language())
 
 
-def ltr(value: object) -> Markup:
-    """Keep an identifier, number or French fragment left-to-right inside Arabic text."""
-    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
-
-
 def template_context() -> dict[str, Any]:
     account = current_account()
     return {
@@ -77,6 +73,10 @@ def template_context() -> dict[str, Any]:
         "signed_in_staff": account.staff if account is not None and is_staff(account) else None,
         "acting": acting_for(),
         "language_switch_url": language_switch_url,
+        "forward_arrow": forward_arrow(i18n.text_direction()),
+        # Between a label and its value. French typography puts a no-break
+        # space before the colon; Arabic puts none.
+        "colon": "\u00a0: " if i18n.current_language() == "fr" else ": ",
     }
 
 
@@ -102,7 +102,10 @@ def init_web(app: Flask) -> None:
         number=i18n.format_number,
         file_size=i18n.format_file_size,
         certificate_number=format_certificate_number,
-        ltr=ltr,
+        # One filter isolates values of the other direction (app/web/bidi.py);
+        # ``ltr`` is its former name, kept for templates written before.
+        isolate=isolate,
+        ltr=isolate,
         office=office,
     )
     app.jinja_env.globals.update(
@@ -116,6 +119,7 @@ def init_web(app: Flask) -> None:
         asks_rent=validation.asks_rent,
         age_of=lambda born: age_on(date.fromisoformat(born), clock.today()),
         current_url=current_url,
+        place_on_scale=score_scale,
     )
     for blueprint in (public_bp, auth_bp, citizen_bp, counter_bp, backoffice_bp):
         app.register_blueprint(blueprint)

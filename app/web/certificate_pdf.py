@@ -12,12 +12,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, get_template_attribute, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.domain.identifiers import format_certificate_number
+from app.domain.scoring.programmes import Decision, Programme
+from app.domain.scoring.scale import score_scale
 from app.i18n import FORMAT_LOCALES, format_day, format_moment, format_number, format_score
 from app.integrations.pdf import qr_svg, renderer
 from app.integrations.signing import signer_from_files
@@ -36,6 +38,15 @@ def _ltr(value: object) -> Markup:
     """Identifiers, dates and figures keep their order inside Arabic text
     (WeasyPrint ignores <bdi>; a dir="ltr" span works)."""
     return Markup('<span dir="ltr">{}</span>').format(value)
+
+
+def _model(facts: dict[str, Any]) -> str | Markup:
+    """The model by its date, as citizens read it; its id on certificates
+    issued before the date was kept with them."""
+    if "model_effective_date" not in facts:
+        return _ltr(facts["model_id"])
+    effective = date.fromisoformat(facts["model_effective_date"])
+    return labels.model_name(effective, facts["model_illustrative"])
 
 
 def _name(names: dict[str, str], language: str) -> str:
@@ -68,9 +79,12 @@ def _rows(certificate: Certificate, language: str) -> list[tuple[str, Any]]:
         rows += [
             (_("Socio-economic score"), _ltr(format_score(Decimal(facts["score"])))),
             (_("Computed on"), format_day(date.fromisoformat(facts["computed_on"]))),
-            (_("Calculation method"), _ltr(facts["model_id"])),
+            (_("Calculation method"), _model(facts)),
         ]
-        for decision in facts["eligibility"]:
+        # Certificates that carry the thresholds show each decision on the
+        # score's scale instead (_scale_picture), in words and in the picture.
+        shown_on_scale = all("threshold" in d for d in facts["eligibility"])
+        for decision in [] if shown_on_scale else facts["eligibility"]:
             rows.append(
                 (
                     labels.label(labels.PROGRAMMES, decision["programme"]),
@@ -83,6 +97,30 @@ def _rows(certificate: Certificate, language: str) -> list[tuple[str, Any]]:
             (_("Deregistered on"), format_day(date.fromisoformat(facts["deregistered_on"]))),
         ]
     return rows
+
+
+def _scale_picture(certificate: Certificate, language: str) -> Markup | None:
+    """The score on its scale, as on /score (components/score_scale.html), in
+    the column's language: drawn here, inside the column's locale."""
+    facts = certificate.snapshot
+    if certificate.kind != "score" or not all("threshold" in d for d in facts["eligibility"]):
+        return None
+    decisions = [
+        Decision(
+            programme=Programme(
+                code=d["programme"],
+                rule=d["rule"],
+                threshold=Decimal(d["threshold"]),
+                effective_from=date.min,
+            ),
+            eligible=d["eligible"],
+        )
+        for d in facts["eligibility"]
+    ]
+    draw = get_template_attribute("components/score_scale.html", "score_scale_print")
+    direction = "rtl" if language == "ar" else "ltr"
+    picture: Markup = draw(score_scale(Decimal(facts["score"]), decisions), direction)
+    return picture
 
 
 def _column(certificate: Certificate, language: str) -> dict[str, Any]:
@@ -106,6 +144,7 @@ def _column(certificate: Certificate, language: str) -> dict[str, Any]:
             "register": _("Unified Social Register"),
             "agency": _("National Registers Agency (ANR)"),
             "rows": _rows(certificate, language),
+            "scale": _scale_picture(certificate, language),
             "members": members,
             "members_title": _("Members of the household"),
             "member_headings": (_("Name"), _("Relation"), _("Born in")),

@@ -1,18 +1,19 @@
 """When the database cannot be reached: a 503 page, never a 500, and liveness answers.
 
 Every request that may need the database checks out its connection first
-(``require_database``): with ``pool_pre_ping`` that is the same round trip
-the first query would make, and a database that is away is then a friendly
-503 page with ``Retry-After`` before any view starts. A database that goes
-away in the middle of a request gives the same page.
+(``require_database``): a connection that sat idle is pinged then
+(``app.db``), so a database that is away is a friendly 503 page with
+``Retry-After`` before any view starts. A database that goes away in the
+middle of a request, or between two requests on a busy connection, gives
+the same page from the first statement that fails.
 
 The page is rendered without touching the database: the signed-in account
 is forgotten for this response, and the session is neither read nor written
 (``app.web.sessions`` checks ``database_unavailable``). Liveness
 (``/healthz``) and our static files never open the session at all, so they
 answer while the database is away, and the 503 page keeps its stylesheet.
-The connection pool needs no help to recover: each checkout pings, and a dead
-connection is replaced.
+The connection pool needs no help to recover: a disconnection discards the
+pool's older connections, an idle one is pinged, and a dead one is replaced.
 """
 
 from __future__ import annotations

@@ -6,11 +6,14 @@ language of each request.
 
 from __future__ import annotations
 
+from datetime import date
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from app.domain import geography
-from app.i18n import current_language
+from app.i18n import current_language, format_day
 
 PROGRAMMES = {
     # Translators: the State health insurance for low-income households.
@@ -19,6 +22,15 @@ PROGRAMMES = {
     "asd": _l("Direct social aid (ASD)"),
     # Translators: health insurance for those above the AMO Tadamon threshold.
     "amo_achamil": _l("AMO Achamil"),
+}
+# On the score scale, where a row has room for a few words only.
+PROGRAMME_SHORT_NAMES = {
+    # Translators: short name of AMO Tadamon on the score picture (a dozen letters at most).
+    "amo_tadamon": _l("Tadamon"),
+    # Translators: short name of the direct social aid on the score picture.
+    "asd": _l("ASD"),
+    # Translators: short name of AMO Achamil on the score picture.
+    "amo_achamil": _l("Achamil"),
 }
 PROGRAMME_PURPOSES = {
     "amo_tadamon": _l("Health insurance paid by the State"),
@@ -49,6 +61,7 @@ SOURCES = {
     # Translators: the facts come from the National Population Register.
     "rnp": _l("from the National Population Register (RNP)"),
 }
+HOUSEHOLD_SOURCES = {**SOURCES, "declared": _l("declared by the household")}
 
 STRENGTHS = {
     "strong": _l("strong effect"),
@@ -190,6 +203,18 @@ def label(table: dict[str, LazyString], code: str | None) -> str:
     return str(value) if value is not None else code
 
 
+def model_name(effective_date: date, illustrative: bool) -> str:
+    """A scoring model as citizens know it: by the date it applies from.
+
+    Its id (``pmt-2026-01-illustrative``) is for staff and software; people
+    read "the method of 1 January 2026", and whether it is only an
+    illustration (app/scoring_models/).
+    """
+    if illustrative:
+        return str(_("method of %(date)s (illustrative)", date=format_day(effective_date)))
+    return str(_("method of %(date)s", date=format_day(effective_date)))
+
+
 def region_name(code: str) -> str:
     region = geography.regions_by_code().get(code)
     return region.name(current_language()) if region else code
@@ -279,6 +304,16 @@ CHANGE_KINDS = {
 
 VERSION_EVENTS = {"registration": _l("Registration"), **CHANGE_KINDS}
 
+# Staff read about the household; they are not its members. The same kinds
+# and events, in the third person.
+HOUSEHOLD_CHANGE_KINDS = {
+    **CHANGE_KINDS,
+    "housing": _l("The household's home changes"),
+    "equipment": _l("The household's equipment or animals change"),
+    "spending": _l("The household's monthly spending changes"),
+}
+HOUSEHOLD_VERSION_EVENTS = {"registration": _l("Registration"), **HOUSEHOLD_CHANGE_KINDS}
+
 MADE_BY = {
     "declarant": _l("the declarant"),
     "agent": _l("a counter agent, for the declarant"),
@@ -312,7 +347,11 @@ REVIEW_STATUSES = {
 REVIEW_QUEUE_STATUSES = {
     "open": _l("Not decided yet"),
     "all": _l("All"),
-    "any": _l("Any"),
+    # One "any" per filter: French agrees it with the filter's noun (Tous
+    # les motifs, Toutes les régions).
+    "any_reason": _l("Any reason"),
+    "any_region": _l("Any region"),
+    "any_due": _l("Any due date"),
     "soon": _l("Due within 7 days"),
     "overdue": _l("Overdue"),
 }

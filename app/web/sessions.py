@@ -19,13 +19,13 @@ from typing import Any
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import CallbackDict
 
 from app import clock
-from app.models import WebSession
+from app.models import Account, WebSession
 from app.web.database_away import (
     database_unavailable,
     is_database_unreachable,
@@ -62,6 +62,7 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.modified = False
         self.old_token: str | None = None
         self.destroyed = False
+        self.account: Account | None = None
 
     def regenerate(self) -> None:
         """Give the session a new id (at login), so a planted id is worthless."""
@@ -107,8 +108,17 @@ class DatabaseSessionInterface(SessionInterface):
         if not token or len(token) > 128 or not needs_database(request, app.static_url_path):
             return ServerSession()
         db = self._db()
+        # The signed-in account (with its person and staff record, which it
+        # loads eagerly) comes with the session row, in one query: it lands in
+        # the identity map, so ``load_account`` finds it there without another.
+        query = (
+            select(WebSession, Account)
+            .outerjoin(Account, Account.id == WebSession.account_id)
+            .where(WebSession.id_hash == _hash(token))
+        )
         try:
-            row = db.get(WebSession, _hash(token))
+            found = db.execute(query).first()
+            row, account = (found[0], found[1]) if found is not None else (None, None)
         except SQLAlchemyError as error:
             if not is_database_unreachable(error):
                 raise
@@ -121,13 +131,17 @@ class DatabaseSessionInterface(SessionInterface):
             db.delete(row)
             db.commit()
             return ServerSession()
-        return ServerSession(
+        opened = ServerSession(
             dict(row.data),
             token=token,
             row_exists=True,
             authenticated_at=row.authenticated_at,
             last_seen_at=row.last_seen_at,
         )
+        # The identity map holds objects weakly: this reference keeps the
+        # account there for the request.
+        opened.account = account
+        return opened
 
     def save_session(  # type: ignore[override]
         self, app: Flask, session: ServerSession, response: Response

@@ -106,7 +106,9 @@ def test_a_session_on_a_card_is_checked_by_the_supervisor_in_arabic(
     page.fill("input[name=number]", "AB123456")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/counter/citizen")
-    page.get_by_role("link", name="Pas de téléphone : enregistrer un contrôle d'identité").click()
+    page.get_by_role(
+        "link", name="Pas de téléphone\u00a0: enregistrer un contrôle d'identité"
+    ).click()
     page.wait_for_url("**/counter/citizen/identity-check")
     phone.check_page("counter-identity-check-fr")
     page.fill("input[name=cnie]", "AB123456")

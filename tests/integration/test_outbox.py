@@ -197,7 +197,7 @@ def test_emails_go_out_through_smtp_in_the_persons_language(
     message = message_from_bytes(received[0].content)
     assert (
         str(make_header(decode_header(message["Subject"])))
-        == "RSU : demande de révision REV-2026-000042 reçue"
+        == "RSU\u00a0: demande de révision REV-2026-000042 reçue"
     )
     body = message.get_payload(decode=True).decode()
     assert "28 décembre 2026" in body

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from app.domain import validation
@@ -130,3 +130,13 @@ def test_member_questions_depend_on_age_and_activity() -> None:
     assert "occupation" in validation.check_member(working, age=30, is_declarant=False).problems
     declarant = validation.check_member(answers | {"relation": "spouse"}, age=40, is_declarant=True)
     assert declarant.values["relation"] == "self"
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+       st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))  # fmt: skip
+def test_born_by_for_age_agrees_with_age_on(born: date, day: date) -> None:
+    """The SQL form of "adult" (a birth date bound) says what age_on says."""
+    from app.domain.declaration import age_on, born_by_for_age
+
+    assume(day.year >= 1900 + 18)
+    assert (age_on(born, day) >= 18) == (born <= born_by_for_age(18, day))

@@ -108,7 +108,7 @@ def test_section_errors_in_french(client: CheckingClient, demo: None) -> None:
         page="/household/register/housing",
     )
     page = soup_of(response)
-    assert page.title is not None and page.title.get_text().startswith("Erreur :")
+    assert page.title is not None and page.title.get_text().startswith("Erreur\u00a0:")
     summary = page.select(".error-summary a")
     assert [a["href"] for a in summary] == ["#monthly_rent", "#rooms"]
     assert "au moins 1" in text_of(response)

@@ -28,7 +28,7 @@ from app.web import labels
 from app.web.access import Rule, access, current_staff_actor
 from app.web.backoffice import bp
 from app.web.change_pages import CHANGE_FIELDS, change_page, people_of
-from app.web.citizen.score_facts import describe as describe_fact
+from app.web.citizen.score_facts import describe_for_staff as describe_fact
 from app.web.documents import download
 from app.web.input_boundary import accepts, answer, query, query_number
 from app.web.messages import refusal_text
@@ -53,16 +53,16 @@ def _filter_form() -> QueueFilterForm:
         SelectChoice("all", labels.REVIEW_QUEUE_STATUSES["all"]),
     ]
     form.reason.choices = [
-        SelectChoice("", labels.REVIEW_QUEUE_STATUSES["any"]),
+        SelectChoice("", labels.REVIEW_QUEUE_STATUSES["any_reason"]),
         *(SelectChoice(r, labels.REVIEW_REASONS[r]) for r in REVIEW_REASONS),
     ]
     language = current_language()
     form.region.choices = [
-        SelectChoice("", labels.REVIEW_QUEUE_STATUSES["any"]),
+        SelectChoice("", labels.REVIEW_QUEUE_STATUSES["any_region"]),
         *(SelectChoice(r.code, r.name(language)) for r in geography.regions()),
     ]
     form.due.choices = [
-        SelectChoice("", labels.REVIEW_QUEUE_STATUSES["any"]),
+        SelectChoice("", labels.REVIEW_QUEUE_STATUSES["any_due"]),
         SelectChoice("soon", labels.REVIEW_QUEUE_STATUSES["soon"]),
         SelectChoice("overdue", labels.REVIEW_QUEUE_STATUSES["overdue"]),
     ]

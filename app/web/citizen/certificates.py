@@ -50,12 +50,12 @@ def certificate_issue() -> Response:
 def certificate_download(number: str) -> Response:
     """The bytes issued, never a new rendering: they match the stored SHA-256."""
     try:
-        certificate = certificates.certificate_for_person(db.session, signed_in_person_id(), number)
+        stored = certificates.download_for_person(db.session, signed_in_person_id(), number)
     except NotFound:
         abort(404)
-    response = Response(certificate.content, mimetype="application/pdf")
+    response = Response(stored.content, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="rsu-{certificate.kind}-{number}.pdf"'
+        f'attachment; filename="rsu-{stored.kind}-{number}.pdf"'
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response

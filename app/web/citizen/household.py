@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import HouseholdVersion, Score
 from app.services import counter
 from app.services import household_life as life
+from app.services.household_page import household_page
 from app.services.scoring import current_score, eligibility_of
 from app.web.access import Rule, access, acting_for, current_actor, signed_in_person_id
 from app.web.change_pages import CHANGE_FIELDS, change_page, people_of
@@ -58,23 +59,21 @@ def _version_scores(household_id: int) -> dict[int, Score]:
 @bp.get("/household")
 @access(Rule.CITIZEN)
 def household() -> str:
-    reader = _reader()
-    versions = list(
-        db.session.scalars(
-            select(HouseholdVersion)
-            .where(HouseholdVersion.household_id == reader.household.id)
-            .order_by(HouseholdVersion.number.desc())
-        )
-    )
-    current = versions[0]
+    try:
+        page = household_page(db.session, signed_in_person_id())
+    except DomainError as error:
+        if error.code == "no_household":
+            abort(404)
+        abort(403)
+    assert page.current.declaration is not None
     return render_template(
         "citizen/household/index.html",
-        reader=reader,
-        versions=versions,
-        current=current,
-        people=people_of(current.declaration),
-        scores=_version_scores(reader.household.id),
-        due=life.confirmation_due(reader.household, current.created_at),
+        reader=page.reader,
+        versions=page.versions,
+        current=page.current,
+        people=people_of(page.current.declaration),
+        scores=page.scores,
+        due=page.due,
     )
 
 

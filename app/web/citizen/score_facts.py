@@ -265,5 +265,30 @@ FACTS: dict[str, Describe] = {
 }
 
 
+def _region_for_staff(d: dict[str, Any]) -> str:
+    residence = d["residence"]
+    return _(
+        "The household lives in %(region)s, in a %(milieu)s area",
+        region=region_name(residence["region"]),
+        milieu=label(MILIEUS, residence["milieu"]),
+    )
+
+
+# Reviewers read the same facts about the household, not addressed to it.
+FACTS_FOR_STAFF: dict[str, Describe] = {
+    **FACTS,
+    "household_size": lambda d: ngettext(
+        "The household has %(num)s member", "The household has %(num)s members", len(_members(d))
+    ),
+    "owner_occupied": lambda d: _("The household owns its home"),
+    "individual_electricity_meter": lambda d: _("An electricity meter of its own"),
+    "region": _region_for_staff,
+}
+
+
 def describe(fact: Fact, declaration: dict[str, Any]) -> str:
     return FACTS[fact.variable](declaration)
+
+
+def describe_for_staff(fact: Fact, declaration: dict[str, Any]) -> str:
+    return FACTS_FOR_STAFF[fact.variable](declaration)

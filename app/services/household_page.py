@@ -1,0 +1,80 @@
+"""What the household page shows, read as rows rather than ORM objects.
+
+The page lists every version of the household with the latest score of
+each, and summarises the current declaration. One query brings all of it:
+each version's columns, its latest score's value (a correlated subquery),
+and the declaration of the current version only (older declarations are
+opened from their own page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session
+
+from app.models import HouseholdVersion, Score
+from app.services.household_life import Reader, confirmation_due, reader_of_household
+
+
+@dataclass(frozen=True)
+class VersionLine:
+    number: int
+    created_at: datetime
+    event: str
+    made_by: str
+    value: Decimal | None  # the version's latest score, if it has one
+    declaration: dict[str, Any] | None  # the current version's only
+
+
+@dataclass(frozen=True)
+class HouseholdPage:
+    reader: Reader
+    versions: list[VersionLine]  # newest first
+
+    @property
+    def current(self) -> VersionLine:
+        return self.versions[0]
+
+    @property
+    def scores(self) -> dict[int, VersionLine]:
+        return {line.number: line for line in self.versions if line.value is not None}
+
+    @property
+    def due(self) -> date:
+        return confirmation_due(self.reader.household, self.current.created_at)
+
+
+def household_page(db: Session, person_id: int) -> HouseholdPage:
+    """The household an adult member may read (``no_household``, ``forbidden``
+    as ``reader_of_household``), its versions and their scores."""
+    reader = reader_of_household(db, person_id)
+    household = reader.household
+    latest_score = (
+        select(Score.value)
+        .where(Score.household_version_id == HouseholdVersion.id)
+        .order_by(Score.id.desc())
+        .limit(1)
+        .correlate(HouseholdVersion)
+        .scalar_subquery()
+    )
+    current_declaration = case(
+        (HouseholdVersion.number == household.version_number, HouseholdVersion.declaration)
+    )
+    rows = db.execute(
+        select(
+            HouseholdVersion.number,
+            HouseholdVersion.created_at,
+            HouseholdVersion.event,
+            HouseholdVersion.made_by,
+            latest_score,
+            current_declaration,
+        )
+        .where(HouseholdVersion.household_id == household.id)
+        .order_by(HouseholdVersion.number.desc())
+    )
+    return HouseholdPage(reader, [VersionLine(*row) for row in rows])
