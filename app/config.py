@@ -12,7 +12,7 @@ a convenience.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,12 +34,53 @@ class ConfigError(RuntimeError):
     """Raised when the portal cannot start safely with the given settings."""
 
 
+def text(_name: str, value: str) -> str:
+    return value
+
+
+def whole_number(name: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def yes_no(name: str, value: str) -> bool:
+    if value.lower() in ("true", "yes", "1"):
+        return True
+    if value.lower() in ("false", "no", "0"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {value!r}")
+
+
+def url(_name: str, value: str) -> str | None:
+    """Without its trailing slash, so that paths can be appended."""
+    return value.rstrip("/") or None
+
+
+def word_list(_name: str, value: str) -> list[str]:
+    return [word.strip() for word in value.split(",") if word.strip()]
+
+
+def path(_name: str, value: str) -> str:
+    return str(_under_root(value))
+
+
+def database_url(_name: str, value: str) -> str:
+    return _sqlite_url_under_root(value)
+
+
 @dataclass(frozen=True)
 class Setting:
+    """One environment variable: its default (written once, here), what it
+    means, and how its text becomes a value. A bad value stops the start,
+    naming the variable."""
+
     name: str
     default: str | None
     description: str
     required_in_production: bool = False
+    parse: Callable[[str, str], Any] = text
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -62,6 +103,7 @@ SETTINGS: tuple[Setting, ...] = (
         "sqlite:///instance/rsu.sqlite3",
         "SQLAlchemy URL. PostgreSQL: `postgresql+psycopg://user@host/db`.",
         required_in_production=True,
+        parse=database_url,
     ),
     Setting(
         "OIDC_ISSUER",
@@ -69,6 +111,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Issuer of the identity provider; discovery is read from "
         "`<issuer>/.well-known/openid-configuration`.",
         required_in_production=True,
+        parse=url,
     ),
     Setting(
         "OIDC_CLIENT_ID",
@@ -110,6 +153,7 @@ SETTINGS: tuple[Setting, ...] = (
         "false",
         "`true` to name the claims the portal needs in the `claims` request parameter, "
         "the national numbers as essential (MOSIP eSignet works this way).",
+        parse=yes_no,
     ),
     Setting(
         "OIDC_USERINFO",
@@ -121,29 +165,48 @@ SETTINGS: tuple[Setting, ...] = (
         "OIDC_ID_TOKEN_ALGS",
         "RS256,PS256,ES256",
         "Signature algorithms accepted on ID tokens and signed userinfo. `none` is always refused.",
+        parse=word_list,
     ),
     Setting("OIDC_IDCS_CLAIM", "idcs", "Claim that carries the IDCS."),
     Setting("OIDC_CNIE_CLAIM", "cnie", "Claim that carries the CNIE number."),
     Setting("OIDC_ROLES_CLAIM", "roles", "Claim that carries staff roles."),
     Setting("OIDC_OFFICE_CLAIM", "office", "Claim that carries a staff member's office."),
-    Setting("OIDC_LEEWAY_SECONDS", "60", "Clock skew tolerated on ID-token times, in seconds."),
-    Setting("SESSION_IDLE_MINUTES", "30", "A session ends after this long without a request."),
-    Setting("SESSION_ABSOLUTE_HOURS", "12", "A session ends this long after login, whatever."),
+    Setting(
+        "OIDC_LEEWAY_SECONDS",
+        "60",
+        "Clock skew tolerated on ID-token times, in seconds.",
+        parse=whole_number,
+    ),
+    Setting(
+        "SESSION_IDLE_MINUTES",
+        "30",
+        "A session ends after this long without a request.",
+        parse=whole_number,
+    ),
+    Setting(
+        "SESSION_ABSOLUTE_HOURS",
+        "12",
+        "A session ends this long after login, whatever.",
+        parse=whole_number,
+    ),
     Setting(
         "DRAFT_RETENTION_DAYS",
         "90",
         "A registration draft untouched this long is deleted (`flask drafts purge`).",
+        parse=whole_number,
     ),
     Setting(
         "RETENTION_DAYS",
         "1825",
         "Data of a deregistered household is deleted this long after deregistration "
         "(`flask retention purge`). 5 years by default; the ANR's retention policy decides.",
+        parse=whole_number,
     ),
     Setting(
         "UPLOAD_DIR",
         "instance/uploads",
         "Where supporting documents are stored, outside the web root.",
+        parse=path,
     ),
     Setting(
         "VIRUS_SCANNER",
@@ -151,7 +214,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Scans supporting documents before they are stored. Only "
         "`accept-everything-development` exists yet: it scans nothing.",
     ),
-    Setting("REVIEW_DUE_DAYS", "30", "A review request must be answered within this many days."),
+    Setting(
+        "REVIEW_DUE_DAYS",
+        "30",
+        "A review request must be answered within this many days.",
+        parse=whole_number,
+    ),
     Setting(
         "SMS_BACKEND",
         "log",
@@ -161,22 +229,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMS_GATEWAY_TOKEN", None, "For `SMS_BACKEND=http`: the gateway's bearer token."),
     Setting("EMAIL_BACKEND", "log", "`log` (development) or `smtp`."),
     Setting("SMTP_HOST", "localhost", "For `EMAIL_BACKEND=smtp`."),
-    Setting("SMTP_PORT", "25", "For `EMAIL_BACKEND=smtp`."),
+    Setting("SMTP_PORT", "25", "For `EMAIL_BACKEND=smtp`.", parse=whole_number),
     Setting("SMTP_USERNAME", None, "For `EMAIL_BACKEND=smtp`, if the server asks for a login."),
     Setting("SMTP_PASSWORD", None, "For `EMAIL_BACKEND=smtp`, if the server asks for a login."),
-    Setting("SMTP_STARTTLS", "false", "For `EMAIL_BACKEND=smtp`: `true` to require STARTTLS."),
+    Setting(
+        "SMTP_STARTTLS",
+        "false",
+        "For `EMAIL_BACKEND=smtp`: `true` to require STARTTLS.",
+        parse=yes_no,
+    ),
     Setting("MAIL_FROM", "rsu-portal@example.invalid", "Sender address of emails."),
     Setting(
         "SIGNING_KEY_FILE",
         "instance/dev-signing/key.pem",
         "Private key (PEM) that signs certificates. `make setup` makes a development pair.",
         required_in_production=True,
+        parse=path,
     ),
     Setting(
         "SIGNING_CERT_FILE",
         "instance/dev-signing/cert.pem",
         "X.509 certificate (PEM) of the signing key, embedded in every signature.",
         required_in_production=True,
+        parse=path,
     ),
     Setting(
         "PUBLIC_BASE_URL",
@@ -185,21 +260,25 @@ SETTINGS: tuple[Setting, ...] = (
         "the base of the login's redirect URI (`<PUBLIC_BASE_URL>/auth/callback`). In "
         "production, requests for any other host are refused.",
         required_in_production=True,
+        parse=url,
     ),
     Setting(
         "VERIFY_LOOKUPS_PER_HOUR",
         "60",
         "Certificate numbers one visitor (by IP address) may look up per hour on /verify.",
+        parse=whole_number,
     ),
     Setting(
         "ASSISTED_SESSION_MINUTES",
         "30",
         "How long a counter agent may act for a citizen after the citizen's consent.",
+        parse=whole_number,
     ),
     Setting(
         "PROXY_COUNT",
         "0",
         "Reverse proxies in front of the portal that set X-Forwarded-For (visitors' addresses).",
+        parse=whole_number,
     ),
     Setting("LOG_LEVEL", "INFO", "Python logging level. Logs never carry IDs or tokens."),
 )
@@ -224,10 +303,6 @@ def _under_root(path: str) -> Path:
     return candidate if candidate.is_absolute() else PROJECT_ROOT / candidate
 
 
-def _path_or_none(path: str | None) -> str | None:
-    return str(_under_root(path)) if path else None
-
-
 def _public_host(public_base_url: str | None) -> list[str] | None:
     host = urlsplit(public_base_url).hostname if public_base_url else None
     return [host] if host else None
@@ -240,7 +315,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     they stay None and ``validate`` refuses to start.
     """
     env = os.environ if env is None else env
-    rsu_env = env.get("RSU_ENV") or "development"
+    rsu_env = env.get("RSU_ENV") or str(_BY_NAME["RSU_ENV"].default)
     production = rsu_env == "production"
 
     def get(name: str) -> str | None:
@@ -252,64 +327,28 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             return None
         return setting.default
 
-    algs = [a.strip() for a in (get("OIDC_ID_TOKEN_ALGS") or "").split(",") if a.strip()]
-    database_url = get("DATABASE_URL")
-    secret_key = get("SECRET_KEY")
-    if secret_key is None and not production:
-        secret_key = DEVELOPMENT_SECRET_KEY
-    audit_chain_key = get("AUDIT_CHAIN_KEY")
-    if audit_chain_key is None and not production:
-        audit_chain_key = DEVELOPMENT_AUDIT_CHAIN_KEY
-    client_secret = env.get("OIDC_CLIENT_SECRET") or (
-        None if production else _BY_NAME["OIDC_CLIENT_SECRET"].default
-    )
+    def value(name: str) -> Any:
+        """The setting's text through its parser (None stays None)."""
+        typed = get(name)
+        return None if typed is None else _BY_NAME[name].parse(name, typed)
 
+    settings = {setting.name: value(setting.name) for setting in SETTINGS}
+    # Development runs without secrets of its own; production never does (validate).
+    if not production:
+        settings["SECRET_KEY"] = settings["SECRET_KEY"] or DEVELOPMENT_SECRET_KEY
+        settings["AUDIT_CHAIN_KEY"] = settings["AUDIT_CHAIN_KEY"] or DEVELOPMENT_AUDIT_CHAIN_KEY
+    else:  # the development client secret is a default, not a secret
+        settings["OIDC_CLIENT_SECRET"] = env.get("OIDC_CLIENT_SECRET") or None
+    settings["RSU_ENV"] = rsu_env
+    return settings | _flask_settings(rsu_env, settings["PUBLIC_BASE_URL"])
+
+
+def _flask_settings(rsu_env: str, public_base_url: str | None) -> dict[str, Any]:
+    """Flask's and its extensions' own settings, which follow from ours."""
+    production = rsu_env == "production"
     return {
-        "RSU_ENV": rsu_env,
         "DEBUG": False,
         "TESTING": rsu_env == "test",
-        "SECRET_KEY": secret_key,
-        "AUDIT_CHAIN_KEY": audit_chain_key,
-        "DATABASE_URL": _sqlite_url_under_root(database_url) if database_url else None,
-        "OIDC_ISSUER": (get("OIDC_ISSUER") or "").rstrip("/") or None,
-        "OIDC_CLIENT_ID": get("OIDC_CLIENT_ID"),
-        "OIDC_CLIENT_AUTH_METHOD": get("OIDC_CLIENT_AUTH_METHOD"),
-        "OIDC_CLIENT_SECRET": client_secret,
-        "OIDC_PRIVATE_KEY_FILE": get("OIDC_PRIVATE_KEY_FILE"),
-        "OIDC_CLIENT_ASSERTION_ALG": get("OIDC_CLIENT_ASSERTION_ALG"),
-        "OIDC_SCOPES": get("OIDC_SCOPES"),
-        "OIDC_CLAIMS_PARAMETER": (get("OIDC_CLAIMS_PARAMETER") or "false").lower() == "true",
-        "OIDC_USERINFO": get("OIDC_USERINFO"),
-        "OIDC_ID_TOKEN_ALGS": algs,
-        "OIDC_IDCS_CLAIM": get("OIDC_IDCS_CLAIM"),
-        "OIDC_CNIE_CLAIM": get("OIDC_CNIE_CLAIM"),
-        "OIDC_ROLES_CLAIM": get("OIDC_ROLES_CLAIM"),
-        "OIDC_OFFICE_CLAIM": get("OIDC_OFFICE_CLAIM"),
-        "OIDC_LEEWAY_SECONDS": int(get("OIDC_LEEWAY_SECONDS") or 60),
-        "SESSION_IDLE_MINUTES": int(get("SESSION_IDLE_MINUTES") or 30),
-        "SESSION_ABSOLUTE_HOURS": int(get("SESSION_ABSOLUTE_HOURS") or 12),
-        "DRAFT_RETENTION_DAYS": int(get("DRAFT_RETENTION_DAYS") or 90),
-        "RETENTION_DAYS": int(get("RETENTION_DAYS") or 1825),
-        "UPLOAD_DIR": str(_under_root(get("UPLOAD_DIR") or "instance/uploads")),
-        "REVIEW_DUE_DAYS": int(get("REVIEW_DUE_DAYS") or 30),
-        "VIRUS_SCANNER": get("VIRUS_SCANNER"),
-        "SMS_BACKEND": get("SMS_BACKEND"),
-        "SMS_GATEWAY_URL": get("SMS_GATEWAY_URL"),
-        "SMS_GATEWAY_TOKEN": get("SMS_GATEWAY_TOKEN"),
-        "EMAIL_BACKEND": get("EMAIL_BACKEND"),
-        "SMTP_HOST": get("SMTP_HOST"),
-        "SMTP_PORT": int(get("SMTP_PORT") or 25),
-        "SMTP_USERNAME": get("SMTP_USERNAME"),
-        "SMTP_PASSWORD": get("SMTP_PASSWORD"),
-        "SMTP_STARTTLS": (get("SMTP_STARTTLS") or "false").lower() == "true",
-        "MAIL_FROM": get("MAIL_FROM"),
-        "SIGNING_KEY_FILE": _path_or_none(get("SIGNING_KEY_FILE")),
-        "SIGNING_CERT_FILE": _path_or_none(get("SIGNING_CERT_FILE")),
-        "PUBLIC_BASE_URL": (get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
-        "VERIFY_LOOKUPS_PER_HOUR": int(get("VERIFY_LOOKUPS_PER_HOUR") or 60),
-        "PROXY_COUNT": int(get("PROXY_COUNT") or 0),
-        "ASSISTED_SESSION_MINUTES": int(get("ASSISTED_SESSION_MINUTES") or 30),
-        "LOG_LEVEL": get("LOG_LEVEL"),
         # Cookie flags: Secure only where TLS is guaranteed (production).
         "SESSION_COOKIE_NAME": "rsu_session",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -319,7 +358,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Production answers only requests for its public host: a forged Host
         # header cannot make the portal build links (or an OIDC redirect URI)
         # to another site.
-        "TRUSTED_HOSTS": _public_host(get("PUBLIC_BASE_URL")) if production else None,
+        "TRUSTED_HOSTS": _public_host(public_base_url) if production else None,
         "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the session
         # Our forms never use WTForms' own messages (every rule and message is
         # ours), so its catalogues need not be loaded on every request.

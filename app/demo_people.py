@@ -1,4 +1,4 @@
-"""The demo people (DESIGN.md), shared by ``flask demo seed`` and the development
+"""The demo people (README, "Demo people"), shared by ``flask demo seed`` and the development
 identity provider, so that what the provider says and what the RNP mirror
 holds always agree.
 

@@ -1,6 +1,6 @@
 """Language choice and locale-aware formatting.
 
-The order is fixed by DESIGN.md:
+The order is fixed by docs/architecture.md:
 1. the language switch (``?lang=`` or the ``lang`` cookie it sets);
 2. the signed-in user's stored preference;
 3. the browser's ``Accept-Language``;

@@ -63,7 +63,7 @@ def seed(households: int, random_seed: int, chunk_size: int, if_empty: bool) -> 
 
 
 def _older_certificate(household: Household) -> None:
-    """youssef's certificate of registration, issued the day he registered (DESIGN.md)."""
+    """youssef's certificate of registration, issued the day he registered (README, "Demo people")."""
     from app.services.actors import Actor
     from app.services.certificates import issue, issued_count
     from app.web.certificate_pdf import print_certificate

@@ -21,7 +21,7 @@ def retention_group() -> None:
 def purge() -> None:
     """Delete deregistered households older than RETENTION_DAYS, and expired drafts."""
     from app.integrations.document_store import document_store
-    from app.services.household_life import purge_retained_data
+    from app.services.retention import purge_retained_data
 
     days = current_app.config["RETENTION_DAYS"]
     purged = purge_retained_data(db.session, timedelta(days=days), document_store())

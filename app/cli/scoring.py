@@ -108,7 +108,7 @@ def publish(file: str, chunk_size: int, workers: int | None) -> None:
 @with_appcontext
 def simulate(households: int, seed: int, model_file: str | None, as_json: bool) -> None:
     """Score N synthetic households in memory with the active model (nothing is stored)."""
-    from app.services.rescoring import simulate as run_simulation
+    from app.domain.scoring.simulation import simulate as run_simulation
     from app.services.scoring import active_model
 
     if model_file:

@@ -1,6 +1,6 @@
 """Changes to a household's declaration, and what differs between two versions.
 
-DOMAIN.md, "Declaring a change": a member joins (birth, marriage, other), a
+docs/domain.md, "Declaring a change": a member joins (birth, marriage, other), a
 member leaves (death, marriage, divorce, moving out), the address or
 residence changes, the housing, assets or spending change, or the phone
 number. Each accepted change makes a new version of the declaration; the
@@ -13,6 +13,9 @@ import copy
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from app.domain.declaration import MEMBER_ANSWERS
+from app.domain.sections import SECTIONS as QUESTIONNAIRE_SECTIONS
 
 CHANGE_KINDS = (
     "birth",
@@ -28,7 +31,39 @@ CHANGE_KINDS = (
 )
 JOIN_REASONS = ("marriage", "other")
 LEAVE_REASONS = ("marriage", "divorce", "moving_out")
-SECTIONS = ("residence", "housing", "assets", "spending")
+# The declaration's sections that a change may replace whole, in questionnaire order.
+SECTIONS = tuple(section.stored_as for section in QUESTIONNAIRE_SECTIONS.values())
+
+# What each kind of change asks, besides the version it starts from: a
+# questionnaire section asks its own fields (by milieu, see ``answers_asked``).
+JOINING_FIELDS = ("idcs", "birth_date", *MEMBER_ANSWERS)
+MEMBER_FIELDS = ("member", "reason", *MEMBER_ANSWERS)  # a member by position, and why
+ANSWERS: dict[str, tuple[str, ...]] = {
+    "phone": ("phone",),
+    "birth": JOINING_FIELDS,
+    "member_joined": JOINING_FIELDS,
+    "death": MEMBER_FIELDS,
+    "member_left": MEMBER_FIELDS,
+    "member_situation": MEMBER_FIELDS,
+}
+
+
+def answers_asked(kind: str, milieu: str | None) -> tuple[str, ...]:
+    """The answers a kind of change asks a household of this milieu."""
+    if kind in QUESTIONNAIRE_SECTIONS:
+        return QUESTIONNAIRE_SECTIONS[kind].fields(milieu)
+    return ANSWERS[kind]
+
+
+# Every answer any kind of change may send: what its pages declare they read.
+EVERY_ANSWER = tuple(
+    dict.fromkeys(
+        name
+        for kind in CHANGE_KINDS
+        for milieu in ("urban", "rural")
+        for name in answers_asked(kind, milieu)
+    )
+)
 
 
 def with_section(

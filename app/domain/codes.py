@@ -1,4 +1,4 @@
-"""The questionnaire's codes (DOMAIN.md, "The household declaration").
+"""The questionnaire's codes (docs/domain.md, "The household declaration").
 
 Forms, stored declarations, scoring models and tests all use these codes.
 Codes are never translated; their labels are (see ``app/web/labels.py``).
@@ -85,7 +85,7 @@ ASSET_COUNTS = (
 RURAL_ASSET_COUNTS = ("cattle", "sheep_goats", "tractors")
 SPENDING_ITEMS = ("electricity_bill", "water_bill", "telecom", "butane_bottles")
 
-# Schooling is asked from 5 to 24 years old (DOMAIN.md).
+# Schooling is asked from 5 to 24 years old (docs/domain.md).
 SCHOOL_AGE_MIN = 5
 SCHOOL_AGE_MAX = 24
 ADULT_AGE = 18

@@ -39,4 +39,20 @@ class NotFound(DomainError):
 
 
 class Forbidden(DomainError):
+    """The person is known, but this is not theirs to see or do (a child, a
+    member who is not the declarant)."""
+
     code = "forbidden"
+
+
+class Invalid(DomainError):
+    """Answers broke their rules: one ``Problem`` per field, all at once.
+
+    Services raise it; the web layer shows each problem on its field. The
+    input boundary's refusal (``InputRefused``) is one too."""
+
+    code = "invalid"
+
+    def __init__(self, problems: dict[str, Problem]) -> None:
+        super().__init__(problems=problems)
+        self.problems = problems

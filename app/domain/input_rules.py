@@ -72,7 +72,7 @@ FORM_FIELDS: dict[str, TextRule] = {
     "csrf_token": CSRF_TOKEN,
     "continue": FLAG,
     "cancel": FLAG,
-    # the questionnaire (DOMAIN.md, "The household declaration")
+    # the questionnaire (docs/domain.md, "The household declaration")
     "region": CHOICE,
     "province": CHOICE,
     "milieu": CHOICE,

@@ -12,14 +12,16 @@ Nothing here is real data; names are common Moroccan names paired at random.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
-from app.domain import geography
+from app.domain import codes, geography, validation
 
 # Approximate shares of the population and urban shares (2024 census, rounded).
 REGION_WEIGHTS: dict[str, tuple[float, float]] = {
@@ -42,88 +44,18 @@ SIZE_WEIGHTS = {
     "rural": (4, 8, 13, 17, 18, 15, 11, 7, 4, 3),
 }
 
-MALE_NAMES = (
-    ("Mohamed", "محمد"),
-    ("Ahmed", "أحمد"),
-    ("Youssef", "يوسف"),
-    ("Hassan", "حسن"),
-    ("Omar", "عمر"),
-    ("Rachid", "رشيد"),
-    ("Abdelaziz", "عبد العزيز"),
-    ("Said", "سعيد"),
-    ("Karim", "كريم"),
-    ("Mustapha", "مصطفى"),
-    ("Hamza", "حمزة"),
-    ("Ayoub", "أيوب"),
-    ("Ismail", "إسماعيل"),
-    ("Khalid", "خالد"),
-    ("Driss", "إدريس"),
-    ("Brahim", "إبراهيم"),
-    ("Abdellah", "عبد الله"),
-    ("Adil", "عادل"),
-    ("Mehdi", "المهدي"),
-    ("Anas", "أنس"),
-    ("Nabil", "نبيل"),
-    ("Hicham", "هشام"),
-    ("Jamal", "جمال"),
-    ("Lahcen", "لحسن"),
+# Names and streets are data: app/data/synthetic_names.json.
+_NAMES = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "synthetic_names.json").read_bytes()
 )
-FEMALE_NAMES = (
-    ("Fatima", "فاطمة"),
-    ("Khadija", "خديجة"),
-    ("Amina", "أمينة"),
-    ("Zineb", "زينب"),
-    ("Aicha", "عائشة"),
-    ("Naima", "نعيمة"),
-    ("Malika", "مليكة"),
-    ("Salma", "سلمى"),
-    ("Hanane", "حنان"),
-    ("Meryem", "مريم"),
-    ("Sanaa", "سناء"),
-    ("Houda", "هدى"),
-    ("Latifa", "لطيفة"),
-    ("Nadia", "نادية"),
-    ("Samira", "سميرة"),
-    ("Imane", "إيمان"),
-    ("Hajar", "هاجر"),
-    ("Kawtar", "كوثر"),
-    ("Soukaina", "سكينة"),
-    ("Rajae", "رجاء"),
-    ("Asmae", "أسماء"),
-    ("Ghizlane", "غزلان"),
-    ("Loubna", "لبنى"),
-    ("Itto", "إيطو"),
+MALE_NAMES: tuple[tuple[str, str], ...] = tuple((latin, ar) for latin, ar in _NAMES["male_names"])
+FEMALE_NAMES: tuple[tuple[str, str], ...] = tuple(
+    (latin, ar) for latin, ar in _NAMES["female_names"]
 )
-FAMILY_NAMES = (
-    ("Alaoui", "العلوي"),
-    ("Bennani", "بناني"),
-    ("El Idrissi", "الإدريسي"),
-    ("Tazi", "التازي"),
-    ("Berrada", "برادة"),
-    ("El Amrani", "العمراني"),
-    ("Chraibi", "الشرايبي"),
-    ("Ouali", "والي"),
-    ("Benjelloun", "بنجلون"),
-    ("El Fassi", "الفاسي"),
-    ("Ait Ali", "آيت علي"),
-    ("Bouzid", "بوزيد"),
-    ("Naciri", "الناصري"),
-    ("Lahlou", "لحلو"),
-    ("Zerouali", "الزروالي"),
-    ("Saidi", "السعيدي"),
-    ("Belhaj", "بلحاج"),
-    ("Ouazzani", "الوزاني"),
-    ("Amrani", "أمراني"),
-    ("Haddad", "الحداد"),
-    ("Kabbaj", "القباج"),
-    ("Mansouri", "المنصوري"),
-    ("Rami", "رامي"),
-    ("Ait Brahim", "آيت إبراهيم"),
-    ("Ziani", "الزياني"),
-    ("Filali", "الفيلالي"),
-    ("Cherkaoui", "الشرقاوي"),
-    ("Hamdi", "حمدي"),
+FAMILY_NAMES: tuple[tuple[str, str], ...] = tuple(
+    (latin, ar) for latin, ar in _NAMES["family_names"]
 )
+STREETS: tuple[str, ...] = tuple(_NAMES["streets"])
 
 
 @dataclass(slots=True)
@@ -253,128 +185,116 @@ class PopulationGenerator:
     def _member_answers(
         self, relation: str, sex: str, age: int, milieu: str, wealth: float
     ) -> dict[str, Any]:
-        draw = self.draw
+        # The order of the draws is the population: keep it, or every seed changes.
         rural = milieu == "rural"
-        # Education, by age, place and living standard.
-        if age < 4:
-            education = "none"
-        elif age < 6:
-            education = (
-                "preschool" if draw.chance(_logistic(wealth - (1.2 if rural else 0))) else "none"
-            )
-        else:
-            level = (
-                wealth + self.rng.gauss(0, 1) - (0.9 if rural else 0.0) - (0.6 if age > 55 else 0)
-            )
-            ladder = ("none", "primary", "lower_secondary", "upper_secondary", "higher")
-            cut = (-1.0, 0.0, 0.7, 1.5)
-            education = ladder[sum(level > c for c in cut)]
-            if age < 12 and education not in ("none", "primary"):
-                education = "primary"
-            elif age < 15 and education in ("upper_secondary", "higher"):
-                education = "lower_secondary"
-            elif age < 18 and education == "higher":
-                education = "upper_secondary"
-
+        education = self._education(age, rural, wealth)
         in_school = None
-        if 5 <= age <= 24:
+        if validation.asks_schooling(age):
             base = 2.5 if age <= 14 else (0.5 if age <= 17 else -1.0)
-            in_school = draw.chance(_logistic(base + wealth - (0.8 if rural else 0)))
-
+            in_school = self.draw.chance(_logistic(base + wealth - (0.8 if rural else 0)))
+        activity = self._activity(relation, sex, age, rural, wealth, in_school)
         occupation = None
-        if age < 15:
-            activity = "student" if in_school else "other"
-        elif in_school:
-            activity = "student"
-        elif age >= 65:
-            activity = "retired" if draw.chance(_logistic(wealth - 0.5)) else "other"
-        else:
-            works = 0.82 if sex == "M" else (0.22 + (0.1 if relation == "self" else 0))
-            if draw.chance(works):
-                activity = (
-                    "employed" if draw.chance(0.55 if not rural else 0.35) else "self_employed"
-                )
-            elif sex == "F":
-                activity = "homemaker"
-            else:
-                activity = "unemployed" if draw.chance(0.7) else "unable_to_work"
-        if activity in ("employed", "self_employed"):
-            skill = wealth + self.rng.gauss(0, 0.8)
-            if rural:
-                options: tuple[str, ...] = (
-                    "farm_worker",
-                    "farmer",
-                    "laborer",
-                    "trader",
-                    "artisan",
-                    "public_employee",
-                )
-                weights: tuple[float, ...] = (
-                    3 - skill,
-                    3 + skill * 0.5,
-                    2,
-                    1 + skill * 0.5,
-                    1,
-                    max(0.1, skill),
-                )
-            else:
-                options = (
-                    "laborer",
-                    "domestic_worker",
-                    "artisan",
-                    "trader",
-                    "private_employee",
-                    "public_employee",
-                    "professional",
-                    "manager",
-                )
-                weights = (
-                    3 - skill,
-                    1.2 - skill * 0.5,
-                    2,
-                    2,
-                    2 + skill,
-                    1 + skill,
-                    skill,
-                    skill - 0.5,
-                )
-            occupation = draw.pick(options, tuple(max(0.05, w) for w in weights))
-
-        if age < 18:
-            marital = "single"
-        elif relation in ("self", "spouse") and age > 22:
-            marital = draw.pick(
-                ("married", "divorced", "widowed", "single"), (80, 6, 6 + age / 10, 5)
-            )
-        else:
-            marital = draw.pick(
-                ("single", "married", "divorced", "widowed"),
-                (40, max(0, age - 24) * 2, max(0, age - 28) / 5, max(0, age - 50) / 2),
-            )
-        if relation == "spouse":
-            marital = "married"
-
-        if occupation == "public_employee":
-            coverage = "cnops"
-        elif occupation in ("private_employee", "manager") or (
-            occupation == "professional" and wealth > 0
-        ):
-            coverage = "amo_cnss"
-        elif wealth > 1.6 and draw.chance(0.4):
-            coverage = "private"
-        else:
-            coverage = "amo_tadamon" if draw.chance(0.7) else "none"
-
+        if validation.asks_occupation(activity):
+            occupation = self._occupation(rural, wealth)
+        marital_status = self._marital_status(relation, age)
+        health_coverage = self._health_coverage(occupation, wealth)
         return {
             "relation": relation,
-            "marital_status": marital,
+            "marital_status": marital_status,
             "education": education,
             "in_school": in_school,
             "activity": activity,
             "occupation": occupation,
-            "disability": draw.chance(0.035 + (0.05 if age > 65 else 0)),
-            "health_coverage": coverage,
+            "disability": self.draw.chance(0.035 + (0.05 if age > 65 else 0)),
+            "health_coverage": health_coverage,
         }
+
+    def _education(self, age: int, rural: bool, wealth: float) -> str:
+        """By age, place and living standard; never beyond what the age allows."""
+        if age < 4:
+            return "none"
+        if age < 6:
+            chance = _logistic(wealth - (1.2 if rural else 0))
+            return "preschool" if self.draw.chance(chance) else "none"
+        level = wealth + self.rng.gauss(0, 1) - (0.9 if rural else 0.0) - (0.6 if age > 55 else 0)
+        ladder = ("none", "primary", "lower_secondary", "upper_secondary", "higher")
+        education = ladder[sum(level > cut for cut in (-1.0, 0.0, 0.7, 1.5))]
+        if age < 12 and education not in ("none", "primary"):
+            return "primary"
+        if age < 15 and education in ("upper_secondary", "higher"):
+            return "lower_secondary"
+        if age < codes.ADULT_AGE and education == "higher":
+            return "upper_secondary"
+        return education
+
+    def _activity(
+        self, relation: str, sex: str, age: int, rural: bool, wealth: float, in_school: bool | None
+    ) -> str:
+        draw = self.draw
+        if age < 15:
+            return "student" if in_school else "other"
+        if in_school:
+            return "student"
+        if age >= 65:
+            return "retired" if draw.chance(_logistic(wealth - 0.5)) else "other"
+        works = 0.82 if sex == "M" else (0.22 + (0.1 if relation == "self" else 0))
+        if draw.chance(works):
+            return "employed" if draw.chance(0.55 if not rural else 0.35) else "self_employed"
+        if sex == "F":
+            return "homemaker"
+        return "unemployed" if draw.chance(0.7) else "unable_to_work"
+
+    def _occupation(self, rural: bool, wealth: float) -> str:
+        skill = wealth + self.rng.gauss(0, 0.8)
+        # (occupation, weight): skill moves people up the list.
+        if rural:
+            weighted: tuple[tuple[str, float], ...] = (
+                ("farm_worker", 3 - skill),
+                ("farmer", 3 + skill * 0.5),
+                ("laborer", 2),
+                ("trader", 1 + skill * 0.5),
+                ("artisan", 1),
+                ("public_employee", max(0.1, skill)),
+            )
+        else:
+            weighted = (
+                ("laborer", 3 - skill),
+                ("domestic_worker", 1.2 - skill * 0.5),
+                ("artisan", 2),
+                ("trader", 2),
+                ("private_employee", 2 + skill),
+                ("public_employee", 1 + skill),
+                ("professional", skill),
+                ("manager", skill - 0.5),
+            )
+        options = tuple(name for name, _weight in weighted)
+        return self.draw.pick(options, tuple(max(0.05, weight) for _name, weight in weighted))
+
+    def _marital_status(self, relation: str, age: int) -> str:
+        if age < codes.ADULT_AGE:
+            marital = "single"
+        elif relation in ("self", "spouse") and age > 22:
+            marital = self.draw.pick(
+                ("married", "divorced", "widowed", "single"), (80, 6, 6 + age / 10, 5)
+            )
+        else:
+            marital = self.draw.pick(
+                ("single", "married", "divorced", "widowed"),
+                (40, max(0, age - 24) * 2, max(0, age - 28) / 5, max(0, age - 50) / 2),
+            )
+        # A spouse is married; the draw above stays, or every later draw would move.
+        return "married" if relation == "spouse" else marital
+
+    def _health_coverage(self, occupation: str | None, wealth: float) -> str:
+        if occupation == "public_employee":
+            return "cnops"
+        if occupation in ("private_employee", "manager") or (
+            occupation == "professional" and wealth > 0
+        ):
+            return "amo_cnss"
+        if wealth > 1.6 and self.draw.chance(0.4):
+            return "private"
+        return "amo_tadamon" if self.draw.chance(0.7) else "none"
 
     # -- household ------------------------------------------------------------
 
@@ -550,19 +470,6 @@ class PopulationGenerator:
             "spending": self._spending(milieu, size, wealth, housing),
         }
         return SyntheticHousehold(persons=persons, declaration=declaration, wealth=wealth)
-
-
-STREETS = (
-    "Rue Al Massira",
-    "Avenue Hassan II",
-    "Derb Sidi Ahmed",
-    "Hay Al Amal",
-    "Douar Ait Ouahi",
-    "Rue Ibn Battouta",
-    "Lotissement Al Wafa",
-    "Quartier Al Qods",
-    "Douar Ouled Ali",
-)
 
 
 def generate(

@@ -1,4 +1,4 @@
-"""Supporting documents: which files are accepted (DOMAIN.md, "Review request").
+"""Supporting documents: which files are accepted (docs/domain.md, "Review request").
 
 PDF, JPEG or PNG, up to 5 MB each and 5 per request. The type is decided by
 the file's first bytes, and must agree with its name: a file called

@@ -8,7 +8,7 @@ submission, changes declared later, and corrections by reviewers.
 Errors are codes with parameters (``Problem``); the web layer turns them into
 sentences in the reader's language (``app/web/messages.py``).
 
-Bounds (DOMAIN.md): impossible values are refused (0 rooms, a negative
+Bounds (docs/domain.md): impossible values are refused (0 rooms, a negative
 amount, a birth in the future, 40 cars); unusual but possible ones are
 accepted (12 members, no spending at all).
 """

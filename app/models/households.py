@@ -115,7 +115,7 @@ class ChangeSubmission(Base):
 class Membership(Base):
     """A person's belonging to a household, from ``started_at`` until ``ended_at``.
 
-    A person belongs to at most one registered household (DOMAIN.md): the
+    A person belongs to at most one registered household (docs/domain.md): the
     partial unique index enforces it in the database, so two declarants who
     submit the same person at the same moment cannot both succeed.
     """

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
+from app.domain.review_status import OPEN, ReviewStatus
 from app.models.households import Household
 from app.models.types import UTCDateTime
 
@@ -29,7 +30,6 @@ REVIEW_REASONS = (
     "computation_error",
     "other",
 )
-OPEN_STATUSES = ("submitted", "in_review", "awaiting_approval")
 
 
 class ReviewRequest(Base):
@@ -64,7 +64,9 @@ class ReviewRequest(Base):
     reason: Mapped[str] = mapped_column(String(30))
     explanation: Mapped[str] = mapped_column(Text)
     contested_score_id: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
+    status: Mapped[str] = mapped_column(
+        String(20), default=ReviewStatus.SUBMITTED.value, index=True
+    )
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_on: Mapped[date] = mapped_column(Date, index=True)
     assigned_to_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
@@ -85,7 +87,7 @@ class ReviewRequest(Base):
 
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        return self.status in OPEN
 
 
 class ReviewDocument(Base):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db import transaction
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Invalid
 from app.domain.identity_claims import ClaimNames
 from app.domain.offices import offices_by_code
 from app.domain.validation import Problem, normalize_phone
@@ -163,7 +163,7 @@ def set_message_language(db: Session, actor: Actor, language: str) -> None:
     with ``?lang=``) changes the browser's cookie, never what is stored.
     """
     if language not in MESSAGE_LANGUAGES:
-        raise DomainError("invalid", problems={"language": Problem("choose")})
+        raise Invalid({"language": Problem("choose")})
     with transaction(db):
         account = db.get(Account, actor.account_id)
         if account is None or account.preferred_locale == language:

@@ -1,4 +1,4 @@
-"""Certificates (DOMAIN.md, "Certificates"): issued, stored, superseded, revoked, verified.
+"""Certificates (docs/domain.md, "Certificates"): issued, stored, superseded, revoked, verified.
 
 A certificate states a few facts about a household at one data version
 (its ``snapshot``). The signed PDF is made once, when issued, and its exact

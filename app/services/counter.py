@@ -1,4 +1,4 @@
-"""Assisted service at a counter (DOMAIN.md, "Assisted service at a counter").
+"""Assisted service at a counter (docs/domain.md, "Assisted service at a counter").
 
 An agent finds a citizen by exact CNIE or IDCS, never by name: the desk
 cannot browse the register. Consent comes from a 6-digit code sent by SMS
@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db import transaction
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, Invalid, NotFound
+from app.domain.identity_check import IdentityCheck, card_date, check_identity
 from app.domain.validation import Problem
 from app.models import AssistedSession, ConsentCode, HouseholdStatus, Person
 from app.services import audit, rate_limits
@@ -35,6 +36,7 @@ from app.services.outbox import notify
 
 HOUR = timedelta(hours=1)
 CODE_LIFETIME = timedelta(minutes=10)
+CODE_DIGITS = 6
 MAX_WRONG_CODES = 5
 LOCK_TIME = timedelta(minutes=30)
 SEARCHES_PER_HOUR = 60
@@ -44,8 +46,6 @@ IDENTITY_CHECKS_PER_DAY = 10  # per agent: a desk opening many files without cod
 # citizen's code checks in a queue (parallel guesses would each count late).
 CODE_CHECK_LOCK = 7_290_002
 PURPOSES = ("session", "deregistration")
-IDENTITY_CHECK_REASONS = ("no_phone", "phone_lost", "phone_changed", "other")
-CNIE_VALIDITY_YEARS = 10
 
 
 # -- finding the citizen ---------------------------------------------------------------------
@@ -72,12 +72,14 @@ def find_citizen(db: Session, agent: Actor, id_type: str, number: str) -> Citize
     """An exact CNIE or IDCS. Each search counts against the agent's hourly limit,
     and each find is recorded as an access for the citizen to see."""
     number = number.strip().upper()
+    if not number:
+        raise Invalid({"number": Problem("enter_id_number")})  # nothing searched, nothing counted
     bucket = f"counter-search:account:{agent.account_id}"
     if rate_limits.take(db, bucket, SEARCHES_PER_HOUR, HOUR) is None:
         raise DomainError("too_many_searches")
     with transaction(db):
         column = Person.cnie if id_type == "cnie" else Person.idcs
-        person = db.scalar(select(Person).where(column == number)) if number else None
+        person = db.scalar(select(Person).where(column == number))
         if person is not None:
             audit.record(db, agent, "citizen_found_at_counter", subject_type="person",
                          subject_id=person.id, on_behalf_of_person_id=person.id,
@@ -146,7 +148,7 @@ def send_code(db: Session, agent: Actor, person_id: int, purpose: str, secret_ke
                    ConsentCode.used_at.is_(None), ConsentCode.expires_at > now)
             .values(expires_at=now)
         )  # fmt: skip
-        code = f"{secrets.randbelow(1_000_000):06d}"
+        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         db.add(ConsentCode(person_id=person_id, agent_account_id=agent.account_id, purpose=purpose,
                            code_hash=_digest(secret_key, code), created_at=now,
                            expires_at=now + CODE_LIFETIME, attempts=0))  # fmt: skip
@@ -192,8 +194,12 @@ def _verify_code(
     return "ok"
 
 
-def _refused(outcome: str) -> DomainError:
-    return DomainError(f"consent_code_{outcome}" if outcome != "locked" else "consent_locked")
+class CodeRefused(DomainError):
+    """The code read out is wrong, expired or spent, or the desk is locked for this citizen."""
+
+
+def _refused(outcome: str) -> CodeRefused:
+    return CodeRefused(f"consent_code_{outcome}" if outcome != "locked" else "consent_locked")
 
 
 def confirm_code(
@@ -278,6 +284,10 @@ def _open(
 def open_with_code(
     db: Session, agent: Actor, person_id: int, code: str, secret_key: str, minutes: int
 ) -> AssistedSession:
+    """The citizen reads out the code sent to their phone: a session opens.
+    A wrong code raises ``CodeRefused`` and stays counted towards the lock."""
+    if not code.strip():
+        raise Invalid({"code": Problem("enter_code")})  # nothing typed: no try counted
     try:
         with transaction(db):
             person = db.get(Person, person_id)
@@ -289,56 +299,6 @@ def open_with_code(
     except IntegrityError as error:
         raise DomainError("session_held_by_other") from error
     raise _refused(outcome)  # after the commit: a wrong try stays counted
-
-
-@dataclass(frozen=True)
-class IdentityCheck:
-    cnie: str
-    expires_on: str  # as typed, YYYY-MM-DD
-    reason: str
-    note: str = ""
-
-
-def card_date(typed: str) -> date | None:
-    """A date as a browser's date field sends it (2030-12-31), or as the card
-    prints it and a browser without that field lets one type it (31/12/2030)."""
-    typed = typed.strip()
-    try:
-        if "/" in typed:
-            day, month, year = (int(part) for part in typed.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(typed)
-    except ValueError:
-        return None
-
-
-def latest_card_expiry(today: date) -> date:
-    """The furthest expiry a genuine CNIE can show today: it is valid 10 years.
-
-    A date beyond it (31/12/2099) was made up, not read off a card."""
-    try:
-        return today.replace(year=today.year + CNIE_VALIDITY_YEARS)
-    except ValueError:  # 29 February, ten years on, is 28 February
-        return today.replace(year=today.year + CNIE_VALIDITY_YEARS, day=28)
-
-
-def check_identity(person: Person, check: IdentityCheck, today: date) -> dict[str, Problem]:
-    """Problems with a recorded identity check, by field (empty: accepted)."""
-    problems: dict[str, Problem] = {}
-    if not person.cnie or check.cnie.strip().upper() != person.cnie:
-        problems["cnie"] = Problem("cnie_mismatch")
-    expires_on = card_date(check.expires_on)
-    if expires_on is None:
-        problems["expires_on"] = Problem("card_date_format")
-    elif expires_on < today:
-        problems["expires_on"] = Problem("cnie_expired")
-    elif expires_on > latest_card_expiry(today):
-        problems["expires_on"] = Problem("cnie_expiry_too_far")
-    if check.reason not in IDENTITY_CHECK_REASONS:
-        problems["reason"] = Problem("choose")
-    elif check.reason == "other" and not check.note.strip():
-        problems["note"] = Problem("enter_reason")
-    return problems
 
 
 def open_with_identity_check(
@@ -357,9 +317,9 @@ def open_with_identity_check(
                 raise NotFound()
             if _locked(db, person_id):
                 raise DomainError("consent_locked")
-            problems = check_identity(person, check, clock.today())
+            problems = check_identity(person.cnie, check, clock.today())
             if problems:
-                raise DomainError("invalid", problems=problems)
+                raise Invalid(problems)
             checks = f"identity-check:account:{agent.account_id}"
             if rate_limits.take(db, checks, IDENTITY_CHECKS_PER_DAY, timedelta(days=1)) is None:
                 raise DomainError("too_many_identity_checks")

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db import transaction
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, Invalid, NotFound
 from app.domain.input_rules import SUPERVISION_COMMENT_MAX
 from app.domain.offices import offices_overseen_from
 from app.domain.validation import Problem
@@ -127,7 +127,7 @@ def record_check(
     if len(comment) > SUPERVISION_COMMENT_MAX:
         problems["comment"] = Problem("too_long", {"max": SUPERVISION_COMMENT_MAX})
     if problems:
-        raise DomainError("invalid", problems=problems)
+        raise Invalid(problems)
     with transaction(db):
         session = db.scalar(
             select(AssistedSession)

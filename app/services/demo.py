@@ -1,4 +1,4 @@
-"""The demo people of DESIGN.md, loaded by ``flask demo seed``."""
+"""The demo people (README, "Demo people"), loaded by ``flask demo seed``."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """A registered household's life: declared changes, yearly confirmation, deregistration.
 
-Rules (DOMAIN.md, "Declaring a change", "Deregistration"):
+Rules (docs/domain.md, "Declaring a change", "Deregistration"):
+- what each kind of change does is one table, ``declared_changes.CHANGES``;
 - each accepted change makes a new, immutable version of the data and a
   new score, with an audit record, in one transaction;
 - a change states the version it was based on: if the household changed
@@ -19,40 +20,29 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
 from app.db import transaction
-from app.domain import changes, validation
+from app.domain import changes
 from app.domain.codes import ADULT_AGE
-from app.domain.declaration import age_on, member_entry
-from app.domain.errors import DomainError
-from app.domain.input_rules import bounded_int
-from app.domain.validation import Checked
-from app.integrations.document_store import DocumentStore
+from app.domain.declaration import age_on
+from app.domain.errors import DomainError, Forbidden, Invalid, Problem
 from app.models import (
-    AssistedSession,
-    Certificate,
     ChangeSubmission,
     Household,
     HouseholdStatus,
     HouseholdVersion,
     HouseholdVersionMember,
     Membership,
-    OutboxMessage,
     Person,
-    RegistrationDraft,
-    RegistrationSubmission,
-    ReviewDocument,
-    ReviewRequest,
-    Score,
 )
-from app.services import audit, certificates
+from app.services import audit, certificates, counter
 from app.services.actors import Actor
+from app.services.declared_changes import Asked, NewDeclaration, new_declaration
 from app.services.households import active_membership
-from app.services.rnp_lookup import match_in_rnp
 from app.services.scoring import score_version
 
 CONFIRMATION_PERIOD = timedelta(days=365)
@@ -78,13 +68,13 @@ class Reader:
 
 
 def reader_of_household(db: Session, person_id: int) -> Reader:
-    """The household an adult member may read. Children may not (DOMAIN.md)."""
+    """The household an adult member may read. Children may not (docs/domain.md)."""
     person = db.get(Person, person_id)
     membership = active_membership(db, person_id) if person else None
     if person is None or membership is None:
         raise DomainError("no_household")
     if age_on(person.birth_date, clock.today()) < ADULT_AGE:
-        raise DomainError("forbidden")
+        raise Forbidden()
     return Reader(person, membership.household)
 
 
@@ -105,6 +95,30 @@ def current_version(db: Session, household: Household) -> HouseholdVersion:
     )
     assert version is not None
     return version
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """What changed in the household since the version a form was built from."""
+
+    latest: HouseholdVersion
+    base: HouseholdVersion | None
+    differences: list[changes.Difference]
+
+    @property
+    def declarations(self) -> list[dict[str, Any]]:
+        return [self.latest.declaration, *([self.base.declaration] if self.base else [])]
+
+
+def conflict_since(db: Session, household: Household, base_number: int) -> Conflict:
+    latest = current_version(db, household)
+    base = db.scalar(
+        select(HouseholdVersion).where(
+            HouseholdVersion.household_id == household.id, HouseholdVersion.number == base_number
+        )
+    )
+    differences = changes.compare(base.declaration, latest.declaration) if base else []
+    return Conflict(latest, base, differences)
 
 
 def confirmation_due(household: Household, last_version_at: datetime) -> date:
@@ -137,90 +151,6 @@ def _made_by(actor: Actor) -> str:
     if actor.kind == "staff":
         return "reviewer" if actor.channel == "backoffice" else "agent"
     return "declarant"
-
-
-def _invalid(checked: Checked) -> DomainError:
-    return DomainError("invalid", problems=checked.problems)
-
-
-def _new_declaration(
-    db: Session, account_id: int, declaration: dict[str, Any], form: ChangeForm, today: date
-) -> tuple[dict[str, Any], list[tuple[int, str]], list[tuple[str, str]]]:
-    """The declaration after the change, who joins (person id, relation) and who leaves (IDCS, reason)."""
-    kind, answers = form.kind, form.answers
-    milieu = declaration["residence"].get("milieu")
-    if kind in ("residence", "housing", "spending"):
-        check = {
-            "residence": validation.check_residence,
-            "housing": validation.check_housing,
-            "spending": validation.check_spending,
-        }[kind]
-        checked = check(answers)
-        if not checked.valid:
-            raise _invalid(checked)
-        return changes.with_section(declaration, kind, checked.values, today), [], []
-    if kind == "equipment":
-        checked = validation.check_equipment(answers, milieu=milieu)
-        if not checked.valid:
-            raise _invalid(checked)
-        return changes.with_section(declaration, "assets", checked.values, today), [], []
-    if kind == "phone":
-        phone = validation.normalize_phone(str(answers.get("phone", "")))
-        if phone is None:
-            raise _invalid(Checked(problems={"phone": validation.Problem("phone_format")}))
-        return changes.with_phone(declaration, phone, today), [], []
-    if kind in ("birth", "member_joined"):
-        outcome = match_in_rnp(db, account_id, answers)
-        if outcome.found is None:
-            raise _invalid(outcome.checked)
-        found = outcome.found
-        age = age_on(found.birth_date, today)
-        details = validation.check_member(answers, age=age, is_declarant=False)
-        if not details.valid:
-            raise _invalid(details)
-        entry = member_entry(found.idcs, found.sex, found.birth_date, details.values)
-        relation = str(details.values["relation"])
-        return changes.with_member(declaration, entry, today), [(found.person_id, relation)], []
-    member = _member(
-        declaration, str(answers.get("member", ""))
-    )  # its position in the base version
-    if kind in ("death", "member_left"):
-        if member["relation"] == "self":
-            raise _invalid(
-                Checked(problems={"member": validation.Problem("declarant_cannot_leave")})
-            )
-        reason = "death" if kind == "death" else str(answers.get("reason", ""))
-        if kind == "member_left" and reason not in changes.LEAVE_REASONS:
-            raise _invalid(Checked(problems={"reason": validation.Problem("choose")}))
-        return (
-            changes.without_member(declaration, member["idcs"], today),
-            [],
-            [(member["idcs"], reason)],
-        )
-    if kind == "member_situation":
-        age = age_on(date.fromisoformat(member["birth_date"]), today)
-        details = validation.check_member(
-            {**answers, "relation": answers.get("relation") or member["relation"]},
-            age=age,
-            is_declarant=member["relation"] == "self",
-        )
-        if not details.valid:
-            raise _invalid(details)
-        return (
-            changes.with_member_answers(declaration, member["idcs"], details.values, today),
-            [],
-            [],
-        )
-    raise DomainError("unknown_change")
-
-
-def _member(declaration: dict[str, Any], position: str) -> dict[str, Any]:
-    """A member by position: the form was built from the same version (the lock checks it)."""
-    members = declaration["members"]
-    index = bounded_int(position, 0, len(members) - 1)
-    if index is None:
-        raise _invalid(Checked(problems={"member": validation.Problem("choose")}))
-    return dict(members[index])
 
 
 def done_change(db: Session, household_id: int, submission_key: str) -> Applied | None:
@@ -284,10 +214,8 @@ def preview_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) 
     if household.version_number != form.base_version:
         raise HouseholdChanged(current=household.version_number)
     before = current_version(db, household)
-    declaration, _joining, _leaving = _new_declaration(
-        db, actor.account_id or 0, before.declaration, form, clock.today()
-    )
-    return declaration
+    asked = Asked(db, actor.account_id or 0, before.declaration, form.answers, clock.today())
+    return new_declaration(form.kind, asked).declaration
 
 
 def apply_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) -> Applied:
@@ -306,60 +234,52 @@ def apply_change(db: Session, person_id: int, actor: Actor, form: ChangeForm) ->
         raise HouseholdChanged(current=household.version_number)
     now = clock.now()
     before = current_version(db, household)
-    declaration, joining, leaving = _new_declaration(
-        db, actor.account_id or 0, before.declaration, form, now.date()
-    )
-    number = household.version_number + 1
-    version = HouseholdVersion(
-        household=household,
-        number=number,
-        declaration=declaration,
-        event=form.kind,
-        made_by=_made_by(actor),
-        made_by_account_id=actor.account_id,
-        created_at=now,
-    )
-    db.add(version)
-    people = _person_ids(db, before.declaration, declaration)
-    for position, member in enumerate(declaration["members"]):
-        db.add(
-            HouseholdVersionMember(
-                version=version,
-                person_id=people[member["idcs"]],
-                position=position,
-                relation=member["relation"],
-            )
-        )
-    for joining_id, relation in joining:
-        db.add(
-            Membership(household=household, person_id=joining_id, relation=relation, started_at=now)
-        )
-    for idcs, reason in leaving:
-        db.execute(
-            update(Membership)
-            .where(
-                Membership.household_id == household.id,
-                Membership.person_id == people[idcs],
-                Membership.ended_at.is_(None),
-            )
-            .values(ended_at=now, end_reason=reason)
-        )
-    household.version_number = number
-    household.region = declaration["residence"]["region"]
+    asked = Asked(db, actor.account_id or 0, before.declaration, form.answers, now.date())
+    after = new_declaration(form.kind, asked)
+    version = _new_version(db, household, after, form.kind, actor, before.declaration, now)
     score_version(db, household, version, "review" if actor.channel == "backoffice" else "change")
     certificates.supersede_changed(db, household)
     db.add(ChangeSubmission(submission_key=form.submission_key, household_id=household.id,
-                            version_number=number, created_at=now))  # fmt: skip
-    audit.record(
-        db,
-        actor,
-        "household_changed",
-        subject_type="household",
-        subject_id=household.id,
-        on_behalf_of_person_id=person_id,
-        details={"kind": form.kind, "version": number},
-    )
-    return Applied(household.id, number)
+                            version_number=version.number, created_at=now))  # fmt: skip
+    audit.record(db, actor, "household_changed", subject_type="household",
+                 subject_id=household.id, on_behalf_of_person_id=person_id,
+                 details={"kind": form.kind, "version": version.number})  # fmt: skip
+    return Applied(household.id, version.number)
+
+
+def _new_version(
+    db: Session,
+    household: Household,
+    after: NewDeclaration,
+    event: str,
+    actor: Actor,
+    before: dict[str, Any],
+    now: datetime,
+) -> HouseholdVersion:
+    """The next version, its members, and the memberships that start or end with it."""
+    declaration = after.declaration
+    version = HouseholdVersion(household=household, number=household.version_number + 1,
+                               declaration=declaration, event=event, made_by=_made_by(actor),
+                               made_by_account_id=actor.account_id, created_at=now)  # fmt: skip
+    db.add(version)
+    people = _person_ids(db, before, declaration)
+    for position, member in enumerate(declaration["members"]):
+        db.add(HouseholdVersionMember(version=version, person_id=people[member["idcs"]],
+                                      position=position, relation=member["relation"]))  # fmt: skip
+    for joining_id, relation in after.joining:
+        db.add(
+            Membership(household=household, person_id=joining_id, relation=relation, started_at=now)
+        )
+    for idcs, reason in after.leaving:
+        db.execute(
+            update(Membership)
+            .where(Membership.household_id == household.id,
+                   Membership.person_id == people[idcs], Membership.ended_at.is_(None))
+            .values(ended_at=now, end_reason=reason)
+        )  # fmt: skip
+    household.version_number = version.number
+    household.region = declaration["residence"]["region"]
+    return version
 
 
 def _person_ids(db: Session, *declarations: dict[str, Any]) -> dict[str, int]:
@@ -382,8 +302,34 @@ def confirm_data(db: Session, person_id: int, actor: Actor) -> Household:
         return household
 
 
-def deregister(db: Session, person_id: int, actor: Actor) -> Household:
-    """Remove the household from the register: memberships end, eligibility ends."""
+@dataclass(frozen=True)
+class CodeReadOut:
+    """At a counter, the citizen's consent to one act: the fresh code they read out."""
+
+    code: str
+    secret_key: str
+
+
+def deregister(
+    db: Session,
+    person_id: int,
+    actor: Actor,
+    *,
+    understood: bool,
+    consent: CodeReadOut | None = None,
+) -> Household:
+    """Remove the household from the register: memberships end, eligibility ends.
+
+    The declarant must say they understood what it means. At a counter
+    (``consent``), the citizen's code is spent in this same transaction: the
+    code and the deregistration both hold, or neither does. A wrong code
+    raises ``counter.CodeRefused`` and stays counted towards the lock."""
+    if not understood:
+        raise Invalid({"understood": Problem("confirm_deregistration")})
+    if consent is not None:
+        counter.confirm_code(
+            db, actor, person_id, "deregistration", consent.code, consent.secret_key
+        )
     with transaction(db):
         household = _locked_household(db, declarant_of_household(db, person_id).household.id)
         now = clock.now()
@@ -398,72 +344,3 @@ def deregister(db: Session, person_id: int, actor: Actor) -> Household:
         audit.record(db, actor, "household_deregistered", subject_type="household",
                      subject_id=household.id, on_behalf_of_person_id=person_id)  # fmt: skip
         return household
-
-
-@dataclass(frozen=True)
-class Purged:
-    households: int
-    drafts: int
-
-
-def purge_retained_data(
-    db: Session, retention: timedelta, store: DocumentStore | None = None
-) -> Purged:
-    """Delete the data of households deregistered longer ago than ``retention``,
-    and expired registration drafts (Law 09-08: kept no longer than needed).
-
-    The audit trail stays: it holds ids, not personal data.
-    """
-    with transaction(db):
-        cutoff = clock.now() - retention
-        ids = list(
-            db.scalars(
-                select(Household.id).where(
-                    Household.status == HouseholdStatus.DEREGISTERED.value,
-                    Household.deregistered_at < cutoff,
-                )
-            )
-        )
-        stored: list[str] = []
-        if ids:
-            versions = select(HouseholdVersion.id).where(HouseholdVersion.household_id.in_(ids))
-            reviews = select(ReviewRequest.id).where(ReviewRequest.household_id.in_(ids))
-            stored = list(
-                db.scalars(
-                    select(ReviewDocument.storage_name).where(ReviewDocument.review_id.in_(reviews))
-                )
-            )
-            for statement in purge_statements(ids, versions, reviews):
-                db.execute(statement)
-            audit.record(db, Actor.system(), "retention_purge", details={"households": len(ids)})
-        drafts = db.execute(
-            delete(RegistrationDraft).where(RegistrationDraft.expires_at <= clock.now())
-        )
-        purged = Purged(households=len(ids), drafts=int(drafts.rowcount or 0))  # type: ignore[attr-defined]
-    # The documents' bytes go once their records are gone for good.
-    if store is not None:
-        for name in stored:
-            store.delete(name)
-    return purged
-
-
-def purge_statements(household_ids: list[int], versions: Any, reviews: Any) -> list[Any]:
-    """Everything held about these households, children before parents."""
-    return [
-        delete(Certificate).where(Certificate.household_id.in_(household_ids)),
-        delete(ReviewDocument).where(ReviewDocument.review_id.in_(reviews)),
-        delete(ReviewRequest).where(ReviewRequest.household_id.in_(household_ids)),
-        delete(Score).where(Score.household_id.in_(household_ids)),
-        delete(HouseholdVersionMember).where(HouseholdVersionMember.version_id.in_(versions)),
-        delete(ChangeSubmission).where(ChangeSubmission.household_id.in_(household_ids)),
-        delete(RegistrationSubmission).where(
-            RegistrationSubmission.household_id.in_(household_ids)
-        ),
-        delete(OutboxMessage).where(OutboxMessage.household_id.in_(household_ids)),
-        delete(HouseholdVersion).where(HouseholdVersion.household_id.in_(household_ids)),
-        delete(Membership).where(Membership.household_id.in_(household_ids)),
-        # The agents' sessions (with the identity checks seen) go too; the
-        # audit trail keeps the acts, by id.
-        delete(AssistedSession).where(AssistedSession.household_id.in_(household_ids)),
-        delete(Household).where(Household.id.in_(household_ids)),
-    ]

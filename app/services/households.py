@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from app.domain.errors import NotFound
 from app.models import Household, Membership, Person
 
 
@@ -35,7 +36,7 @@ def overview_for_person(db: Session, person_id: int) -> PersonOverview:
     """The person and the household they currently belong to, if any."""
     person = db.get(Person, person_id)
     if person is None:
-        raise LookupError("person not found")
+        raise NotFound()
     membership = active_membership(db, person_id)
     household = membership.household if membership is not None else None
     return PersonOverview(person=person, household=household, membership=membership)

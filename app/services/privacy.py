@@ -109,72 +109,12 @@ def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
         _ids, household = _concerned(db, person_id)
         data: dict[str, Any] = {
             "generated_at": clock.now(),
-            "person": {
-                "idcs": person.idcs,
-                "cnie": person.cnie,
-                "first_name_latin": person.first_name_latin,
-                "last_name_latin": person.last_name_latin,
-                "first_name_ar": person.first_name_ar,
-                "last_name_ar": person.last_name_ar,
-                "birth_date": person.birth_date,
-                "sex": person.sex,
-                "phone": person.phone,
-                "email": person.email,
-                "in_national_population_register": person.in_rnp,
-            },
-            "accounts": [
-                {
-                    "created_at": a.created_at,
-                    "last_login_at": a.last_login_at,
-                    "preferred_language": a.preferred_locale,
-                }
-                for a in db.scalars(select(Account).where(Account.person_id == person_id))
-            ],
-            "memberships": [
-                {
-                    "household": m.household.rsu_number,
-                    "relation": m.relation,
-                    "from": m.started_at,
-                    "until": m.ended_at,
-                    "end_reason": m.end_reason,
-                }
-                for m in db.scalars(
-                    select(Membership)
-                    .where(Membership.person_id == person_id)
-                    .order_by(Membership.started_at)
-                )
-            ],
+            "person": _person_data(person),
+            "accounts": _accounts_data(db, person_id),
+            "memberships": _memberships_data(db, person_id),
             "household": _household_data(db, household) if household is not None else None,
-            "assisted_sessions": [
-                {
-                    "agent": staff_name(db, s.agent_account_id),
-                    "office": s.office,
-                    "consent": s.consent,
-                    "started_at": s.started_at,
-                    "ended_at": s.ended_at,
-                    "identity_check": s.identity_check,
-                    "checked_by_supervisor_at": s.supervised_at,
-                    "supervisor_outcome": s.supervision_outcome,
-                    "supervisor_comment": s.supervision_comment,
-                }
-                for s in db.scalars(
-                    select(AssistedSession).where(AssistedSession.person_id == person_id)
-                )
-            ],
-            "notifications": [
-                {
-                    "created_at": m.created_at,
-                    "kind": m.kind,
-                    "channel": m.channel,
-                    "status": m.status,
-                    "sent_at": m.sent_at,
-                }
-                for m in db.scalars(
-                    select(OutboxMessage)
-                    .where(OutboxMessage.recipient_person_id == person_id)
-                    .order_by(OutboxMessage.id)
-                )
-            ],
+            "assisted_sessions": _assisted_sessions_data(db, person_id),
+            "notifications": _notifications_data(db, person_id),
             "access_log": [
                 {
                     "at": a.at,
@@ -189,6 +129,89 @@ def my_data(db: Session, person_id: int, actor: Actor) -> dict[str, Any]:
         audit.record(db, actor, "personal_data_copied", subject_type="person", subject_id=person_id,
                      on_behalf_of_person_id=person_id)  # fmt: skip
         return data
+
+
+def _person_data(person: Person) -> dict[str, Any]:
+    """As the population register (or the identity provider) gave it."""
+    return {
+        "idcs": person.idcs,
+        "cnie": person.cnie,
+        "first_name_latin": person.first_name_latin,
+        "last_name_latin": person.last_name_latin,
+        "first_name_ar": person.first_name_ar,
+        "last_name_ar": person.last_name_ar,
+        "birth_date": person.birth_date,
+        "sex": person.sex,
+        "phone": person.phone,
+        "email": person.email,
+        "in_national_population_register": person.in_rnp,
+    }
+
+
+def _accounts_data(db: Session, person_id: int) -> list[dict[str, Any]]:
+    accounts = db.scalars(select(Account).where(Account.person_id == person_id))
+    return [
+        {
+            "created_at": a.created_at,
+            "last_login_at": a.last_login_at,
+            "preferred_language": a.preferred_locale,
+        }
+        for a in accounts
+    ]
+
+
+def _memberships_data(db: Session, person_id: int) -> list[dict[str, Any]]:
+    memberships = db.scalars(
+        select(Membership).where(Membership.person_id == person_id).order_by(Membership.started_at)
+    )
+    return [
+        {
+            "household": m.household.rsu_number,
+            "relation": m.relation,
+            "from": m.started_at,
+            "until": m.ended_at,
+            "end_reason": m.end_reason,
+        }
+        for m in memberships
+    ]
+
+
+def _assisted_sessions_data(db: Session, person_id: int) -> list[dict[str, Any]]:
+    """Counter sessions for the person, with the identity checks seen and their supervision."""
+    sessions = db.scalars(select(AssistedSession).where(AssistedSession.person_id == person_id))
+    return [
+        {
+            "agent": staff_name(db, s.agent_account_id),
+            "office": s.office,
+            "consent": s.consent,
+            "started_at": s.started_at,
+            "ended_at": s.ended_at,
+            "identity_check": s.identity_check,
+            "checked_by_supervisor_at": s.supervised_at,
+            "supervisor_outcome": s.supervision_outcome,
+            "supervisor_comment": s.supervision_comment,
+        }
+        for s in sessions
+    ]
+
+
+def _notifications_data(db: Session, person_id: int) -> list[dict[str, Any]]:
+    """What was sent, when and how; not the texts (they held one-time codes)."""
+    messages = db.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient_person_id == person_id)
+        .order_by(OutboxMessage.id)
+    )
+    return [
+        {
+            "created_at": m.created_at,
+            "kind": m.kind,
+            "channel": m.channel,
+            "status": m.status,
+            "sent_at": m.sent_at,
+        }
+        for m in messages
+    ]
 
 
 def _household_data(db: Session, household: Household) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Registering a household: the draft, section by section, then the submission.
 
-Rules (DOMAIN.md, "Registration"; decree 2-21-582):
+Rules (docs/domain.md, "Registration"; decree 2-21-582):
 - only an adult in the RNP may declare, and only if they belong to no
   registered household;
 - every member is found in the RNP by IDCS and birth date; a mismatch
@@ -29,8 +29,9 @@ from app.db import transaction
 from app.domain import codes, validation
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on, member_entry
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Invalid, NotFound
 from app.domain.input_rules import DRAFT_MAX_BYTES
+from app.domain.sections import SECTIONS
 from app.domain.validation import Checked, Problem
 from app.integrations.population_register import RegisteredPerson, population_register
 from app.models import Household, Membership, Person, RegistrationDraft, RegistrationSubmission
@@ -41,8 +42,9 @@ from app.services.households import active_membership
 from app.services.rnp_lookup import LookupOutcome, match_in_rnp
 from app.services.scoring import score_version
 
-SECTIONS = ("residence", "members", "member_details", "housing", "equipment", "spending")
-FORM_SECTIONS = ("residence", "housing", "equipment", "spending")
+# The task list, in the order the pages lead through it: the questionnaire's
+# sections (``domain.sections``) with the members between residence and housing.
+TASKS = ("residence", "members", "member_details", "housing", "equipment", "spending")
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
 
 
@@ -93,7 +95,7 @@ class DraftView:
 
     @property
     def ready(self) -> bool:
-        return self.completed == len(SECTIONS)
+        return self.completed == len(TASKS)
 
     def raw(self, section: str) -> dict[str, Any]:
         return dict(self.draft.data.get("sections", {}).get(section, {}))
@@ -103,23 +105,8 @@ class DraftView:
         value = self.checks["residence"].values.get("milieu")
         return str(value) if value else None
 
-    def member(self, key: str) -> DraftMember:
-        for member in self.members:
-            if member.key == key:
-                return member
-        raise DomainError("not_found")
-
-
-def check_section(section: str, raw: dict[str, Any], milieu: str | None) -> Checked:
-    if section == "residence":
-        return validation.check_residence(raw)
-    if section == "housing":
-        return validation.check_housing(raw)
-    if section == "equipment":
-        return validation.check_equipment(raw, milieu=milieu)
-    if section == "spending":
-        return validation.check_spending(raw)
-    raise ValueError(section)
+    def find_member(self, key: str) -> DraftMember | None:
+        return next((member for member in self.members if member.key == key), None)
 
 
 def _status(raw: dict[str, Any], checked: Checked) -> str:
@@ -131,11 +118,12 @@ def _status(raw: dict[str, Any], checked: Checked) -> str:
 def view_draft(db: Session, draft: RegistrationDraft) -> DraftView:
     data = draft.data
     sections = data.get("sections", {})
-    residence = validation.check_residence(sections.get("residence", {}))
+    residence = SECTIONS["residence"].check(sections.get("residence", {}), None)
     milieu = residence.values.get("milieu")
     checks = {"residence": residence}
-    for section in ("housing", "equipment", "spending"):
-        checks[section] = check_section(section, sections.get(section, {}), milieu)
+    for name, section in SECTIONS.items():
+        if name != "residence":
+            checks[name] = section.check(sections.get(name, {}), milieu)
 
     today = clock.today()
     members = []
@@ -155,7 +143,7 @@ def view_draft(db: Session, draft: RegistrationDraft) -> DraftView:
         checked = validation.check_member(raw, age=age, is_declarant=is_declarant)
         members.append(DraftMember(entry["key"], person, age, is_declarant, raw, checked))
 
-    statuses = {name: _status(sections.get(name, {}), checks[name]) for name in FORM_SECTIONS}
+    statuses = {name: _status(sections.get(name, {}), checks[name]) for name in SECTIONS}
     statuses["members"] = (
         COMPLETED
         if data.get("members_confirmed")
@@ -175,7 +163,31 @@ def view_draft(db: Session, draft: RegistrationDraft) -> DraftView:
         pending_person = db.get(Person, pending_id)
         if pending_person is not None and pending_person.idcs:
             pending = population_register(db).lookup_idcs(pending_person.idcs)
-    return DraftView(draft, members, checks, {s: statuses[s] for s in SECTIONS}, pending)
+    return DraftView(draft, members, checks, {s: statuses[s] for s in TASKS}, pending)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Where the pages lead once a task is saved: a task of ``TASKS`` (with
+    ``member_key`` for one member's details), or the task list (``task=None``)."""
+
+    task: str | None
+    member_key: str | None = None
+
+
+def step_after(view: DraftView, task: str, member_key: str | None = None) -> NextStep:
+    """The next task in the order of ``TASKS``. After one member's details, the
+    next member still to describe; after the last, the home if not started."""
+    if task == "member_details":
+        keys = [m.key for m in view.members]
+        start = keys.index(member_key) + 1 if member_key in keys else 0
+        rest = [m for m in view.members[start:] if m.status != COMPLETED]
+        if rest:
+            return NextStep("member_details", rest[0].key)
+        following = TASKS[TASKS.index(task) + 1]
+        return NextStep(following if view.statuses[following] == NOT_STARTED else None)
+    position = TASKS.index(task) + 1
+    return NextStep(TASKS[position] if position < len(TASKS) else None)
 
 
 def find_draft(db: Session, person_id: int) -> RegistrationDraft | None:
@@ -203,7 +215,7 @@ def start_or_resume(
     with transaction(db):
         person = db.get(Person, person_id)
         if person is None:
-            raise DomainError("not_found")
+            raise NotFound()
         blocker = registration_blocker(db, person)
         if blocker:
             raise DomainError(blocker)
@@ -251,19 +263,15 @@ def save_section(
     db: Session, person_id: int, section: str, raw: dict[str, Any], retention: timedelta
 ) -> Checked:
     """Keep what was typed in a form section, valid or not; return its check."""
-    if section not in FORM_SECTIONS:
-        raise ValueError(section)
     with transaction(db):
         draft = _own_draft(db, person_id)
-        milieu = None
-        if section == "equipment":
-            residence = draft.data.get("sections", {}).get("residence", {})
-            milieu = validation.check_residence(residence).values.get("milieu")
+        residence = draft.data.get("sections", {}).get("residence", {})
+        milieu = SECTIONS["residence"].check(residence, None).values.get("milieu")
         cleaned = {k: str(v) for k, v in raw.items() if v is not None}
         _touch(draft, retention)
         draft.data["sections"] = {**draft.data.get("sections", {}), section: cleaned}
         _within_size(draft)
-        return check_section(section, cleaned, milieu)
+        return SECTIONS[section].check(cleaned, milieu)
 
 
 def confirm_members(db: Session, person_id: int, retention: timedelta) -> None:
@@ -296,12 +304,10 @@ def lookup_member(
         return outcome
 
 
-def add_pending_member(db: Session, person_id: int, relation: str, retention: timedelta) -> Checked:
+def add_pending_member(db: Session, person_id: int, relation: str, retention: timedelta) -> None:
     """Add the person found by the last look-up, with their relation to the declarant."""
-    checked = Checked()
     if relation not in codes.RELATIONS or relation == "self":
-        checked.problems["relation"] = Problem("choose")
-        return checked
+        raise Invalid({"relation": Problem("choose")})
     with transaction(db):
         draft = _own_draft(db, person_id)
         pending = draft.data.get("pending_person_id")
@@ -316,7 +322,6 @@ def add_pending_member(db: Session, person_id: int, relation: str, retention: ti
         draft.data["members"] = members
         draft.data.pop("pending_person_id", None)
         draft.data["members_confirmed"] = False
-    return checked
 
 
 def cancel_pending_member(db: Session, person_id: int, retention: timedelta) -> None:
@@ -333,7 +338,7 @@ def remove_member(db: Session, person_id: int, key: str, retention: timedelta) -
         members = draft.data.get("members", [])
         kept = [m for m in members if m["key"] != key or m["person_id"] == person_id]
         if len(kept) == len(members):
-            raise DomainError("not_found")
+            raise NotFound()
         _touch(draft, retention)
         draft.data["members"] = kept
 
@@ -348,7 +353,7 @@ def save_member_details(
             if member["key"] == key:
                 break
         else:
-            raise DomainError("not_found")
+            raise NotFound()
         person = db.get(Person, member["person_id"])
         assert person is not None
         cleaned = {k: str(v) for k, v in raw.items() if v is not None}
@@ -453,7 +458,7 @@ def submit_registration(
     if not view.ready:
         raise DomainError("draft_incomplete", statuses=view.statuses)
     if problems:
-        raise DomainError("declaration_missing", problems=problems)
+        raise Invalid(problems)
 
     now = clock.now()
     try:

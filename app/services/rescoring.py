@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import date
 from multiprocessing import get_context
 from typing import Any
 
@@ -344,28 +343,3 @@ def households_without_score(db: Session, model_id: str) -> int:
     """Active households whose current version has no score from ``model_id``."""
     unscored = _unscored(model_id, Household.id.is_not(None)).subquery()
     return int(db.scalar(select(func.count()).select_from(unscored)) or 0)
-
-
-def simulate(model: ScoringModel, households: int, seed: int, as_of: date) -> dict[str, Any]:
-    """Score an in-memory synthetic population (nothing is stored)."""
-    from app.domain.scoring.programmes import programmes_in_force
-    from app.domain.synthetic import generate
-
-    values = sorted(
-        compute_score(h.declaration, model).value
-        for h in generate(households, seed=seed, as_of=as_of)
-    )
-    programmes = programmes_in_force(as_of)
-
-    def quantile(q: float) -> float:
-        return float(values[min(len(values) - 1, int(q * len(values)))])
-
-    return {
-        "households": households,
-        "model": model.id,
-        "share_eligible": {
-            p.code: round(sum(1 for v in values if p.admits(v)) / len(values), 4)
-            for p in programmes
-        },
-        "quantiles": {"p10": quantile(0.1), "p50": quantile(0.5), "p90": quantile(0.9)},
-    }

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Forbidden
 from app.domain.scoring.explanation import Explanation, explain
 from app.models import Household, Person, Score
 from app.services.households import active_membership
@@ -28,7 +28,7 @@ class ScoreOverview:
 
 
 def may_read_household(person: Person) -> bool:
-    """Adult members read their household's data; children do not (DOMAIN.md)."""
+    """Adult members read their household's data; children do not (docs/domain.md)."""
     return age_on(person.birth_date, clock.today()) >= ADULT_AGE
 
 
@@ -43,7 +43,7 @@ def score_overview(db: Session, person_id: int) -> ScoreOverview:
     if person is None or membership is None:
         raise DomainError("no_household")
     if not may_read_household(person):
-        raise DomainError("forbidden")
+        raise Forbidden()
     return household_overview(db, membership.household)
 
 

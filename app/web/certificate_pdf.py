@@ -30,7 +30,7 @@ from app.web import labels
 def verification_url(number: str) -> str:
     """The address printed and encoded in the QR code. Built by hand, not with
     url_for: certificates are also issued outside requests (the demo seed),
-    and /verify/<number> is a stable address (DESIGN.md)."""
+    and /verify/<number> is a stable address (docs/architecture.md)."""
     return f"{current_app.config['PUBLIC_BASE_URL']}/verify/{format_certificate_number(number)}"
 
 

@@ -17,10 +17,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.domain import changes, validation
-from app.domain.errors import DomainError, Problem
+from app.domain.errors import DomainError, Invalid, Problem
 from app.domain.input_rules import DATABASE_INT_MAX
+from app.domain.sections import SECTIONS
 from app.extensions import db
-from app.models import Household, HouseholdVersion, Person
+from app.models import Household, Person
 from app.services import household_life as life
 from app.web.input_boundary import (
     InputRefused,
@@ -36,42 +37,13 @@ from app.web.input_boundary import (
     whole_number,
 )
 from app.web.messages import refusal_text
-from app.web.questionnaire_forms import (
-    ChangeMemberForm,
-    EquipmentForm,
-    HousingForm,
-    MemberDetailsForm,
-    ResidenceForm,
-    SpendingForm,
-    apply_problems,
-)
+from app.web.questionnaire_forms import CHANGE_FORMS, apply_problems
 
-SECTION_CHANGES: dict[str, tuple[type[FlaskForm], str, tuple[str, ...]]] = {
-    # kind: (form, declaration section, fields)
-    "residence": (ResidenceForm, "residence", validation.RESIDENCE_FIELDS),
-    "housing": (HousingForm, "housing", validation.HOUSING_FIELDS),
-    "equipment": (EquipmentForm, "assets", ()),
-    "spending": (SpendingForm, "spending", tuple(validation.SPENDING_LIMITS)),
-}
-MEMBER_FIELDS = ("idcs", "birth_date", *validation.MEMBER_FIELDS)
-LEAVING_FIELDS = ("member", "reason", *validation.MEMBER_FIELDS)
 # What a change form sends besides its answers: the version it was built
 # from, its single-use key, and the button.
 LOCK_FIELDS = ("base_version", "submission_key", "continue")
 # Every field of every kind of change: what the pages declare they read.
-CHANGE_FIELDS = tuple(
-    dict.fromkeys(
-        (
-            *validation.RESIDENCE_FIELDS,
-            *validation.HOUSING_FIELDS,
-            *validation.equipment_fields("rural"),
-            *validation.SPENDING_LIMITS,
-            *MEMBER_FIELDS,
-            *LEAVING_FIELDS,
-            *LOCK_FIELDS,
-        )
-    )
-)
+CHANGE_FIELDS = (*changes.EVERY_ANSWER, *LOCK_FIELDS)
 TEMPLATE = "citizen/household/change.html"
 
 # What sending does: apply the change (or propose it) and say where to go next.
@@ -97,17 +69,6 @@ def _with(form_class: type[FlaskForm], extra: type[FlaskForm] | None) -> type[Fl
     return type(f"{form_class.__name__}With{extra.__name__}", (form_class, extra), {})
 
 
-def answer_fields(kind: str, milieu: str | None) -> tuple[str, ...]:
-    """The answers a kind of change asks."""
-    if kind in SECTION_CHANGES:
-        return SECTION_CHANGES[kind][2] or validation.equipment_fields(milieu)
-    if kind == "phone":
-        return ("phone",)
-    if kind in ("birth", "member_joined"):
-        return MEMBER_FIELDS
-    return LEAVING_FIELDS
-
-
 def _member_position(raw: dict[str, str], declaration: dict[str, Any]) -> None:
     """Keep ``member`` only if it is the position of a member of this version:
     the page shows that member's answers."""
@@ -122,58 +83,51 @@ def _change_form(
     kind: str, declaration: dict[str, Any], milieu: str | None, extra: type[FlaskForm] | None
 ) -> tuple[FlaskForm, dict[str, Any]]:
     """The form for one kind of change: the current answers on GET, those sent on POST."""
+    form_class = _with(CHANGE_FORMS[kind], extra)
     if request.method != "GET":
-        raw: dict[str, Any] = shown_answers(*answer_fields(kind, milieu))
+        raw: dict[str, Any] = shown_answers(*changes.answers_asked(kind, milieu))
         if "member" in raw:
             _member_position(raw, declaration)
-        kwargs: dict[str, Any] = {"region": raw.get("region")} if kind == "residence" else {}
-        form_class = SECTION_CHANGES[kind][0] if kind in SECTION_CHANGES else None
-        return _with(form_class or _form_class(kind), extra)(**kwargs), raw
-    if kind in SECTION_CHANGES:
-        form_class, section, _fields = SECTION_CHANGES[kind]
-        raw = {k: _raw(v) for k, v in declaration[section].items()}
-        kwargs = (
-            {"data": raw, "region": raw.get("region")} if kind == "residence" else {"data": raw}
-        )
-        return _with(form_class, extra)(**kwargs), raw
-    raw = {}
-    if kind == "phone":
-        raw = {"phone": declaration["residence"]["phone"]}
-    elif kind == "birth":
-        raw = {"relation": "child"}
-    elif kind == "member_situation":
-        position = query_number("member", 0, DATABASE_INT_MAX)
-        if position is not None:
-            if position >= len(declaration["members"]):
-                abort(404)
-            raw = {k: _raw(v) for k, v in declaration["members"][position].items()}
-            raw["member"] = str(position)
-    return _with(_form_class(kind), extra)(data=raw), raw
+        return form_class(**_region_of(kind, raw)), raw
+    raw = _current_answers(kind, declaration)
+    return form_class(data=raw, **_region_of(kind, raw)), raw
 
 
-def _form_class(kind: str) -> type[FlaskForm]:
+def _region_of(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """The residence form lists the provinces of the region chosen."""
+    return {"region": raw.get("region")} if kind == "residence" else {}
+
+
+def _current_answers(kind: str, declaration: dict[str, Any]) -> dict[str, Any]:
+    """What the form shows before anything is typed: the answers the version holds."""
+    if kind in SECTIONS:
+        return {k: _raw(v) for k, v in declaration[SECTIONS[kind].stored_as].items()}
     if kind == "phone":
-        return ResidenceForm
-    if kind in ("birth", "member_joined"):
-        return ChangeMemberForm
-    return MemberDetailsForm
+        return {"phone": declaration["residence"]["phone"]}
+    if kind == "birth":
+        return {"relation": "child"}
+    if kind != "member_situation":
+        return {}
+    position = query_number("member", 0, DATABASE_INT_MAX)
+    if position is None:
+        return {}
+    if position >= len(declaration["members"]):
+        abort(404)
+    return {
+        **{k: _raw(v) for k, v in declaration["members"][position].items()},
+        "member": str(position),
+    }
 
 
 def _partial(kind: str) -> str:
-    if kind in SECTION_CHANGES:
+    if kind in SECTIONS:
         return f"citizen/register/_{kind}_form.html"
     return "citizen/household/_change_fields.html"
 
 
 def _check_only(kind: str, raw: dict[str, str], milieu: str | None) -> validation.Checked:
-    if kind == "residence":
-        return validation.check_residence(raw)
-    if kind == "housing":
-        return validation.check_housing(raw)
-    if kind == "equipment":
-        return validation.check_equipment(raw, milieu=milieu)
-    if kind == "spending":
-        return validation.check_spending(raw)
+    if kind in SECTIONS:
+        return SECTIONS[kind].check(raw, milieu)
     # Member changes are checked when sent: the member's age comes from the RNP.
     return validation.Checked()
 
@@ -211,57 +165,69 @@ def change_page(
     }
     if request.method == "GET":
         return render_template(TEMPLATE, **page)
-
-    inline = is_htmx() and not pressed("continue")
+    if is_htmx() and not pressed("continue"):
+        return _checked_as_typed(kind, milieu, form, page)
     try:
-        typed = answers(*answer_fields(kind, milieu))
-        if inline:
-            # Checked as typed, with the same rules; nothing is applied.
-            checked = _check_only(kind, typed, milieu)
-            apply_problems(
-                form,
-                checked.problems,
-                only={k for k, v in typed.items() if v.strip()} | fields_shown_in_error(),
-            )
-            return render_template(_partial(kind), **page)
-        base = whole_number(answers("base_version").get("base_version", ""), 1, DATABASE_INT_MAX)
-        if base is None:
-            raise InputRefused({"base_version": Problem("form_not_as_given")})
-        change = life.ChangeForm(kind, base, submission_key(key_kind), typed)
+        change = _change_sent(kind, milieu, key_kind)
     except InputRefused as refused:
         # Shown again with a new key and the current version: sent again, it counts once.
         apply_problems(form, refused.problems)
-        template = _partial(kind) if inline else TEMPLATE
-        return render_template(template, page_has_errors=True, **page), refusal_status()
-
+        return render_template(TEMPLATE, page_has_errors=True, **page), refusal_status()
     page["submission_key"] = change.submission_key
+    return _submitted(change, submit, form, household, page, key_kind)
+
+
+def _checked_as_typed(
+    kind: str, milieu: str | None, form: FlaskForm, page: dict[str, Any]
+) -> str | tuple[str, int]:
+    """A live check: the answers checked with the same rules; nothing is applied."""
+    try:
+        typed = answers(*changes.answers_asked(kind, milieu))
+    except InputRefused as refused:
+        apply_problems(form, refused.problems)
+        return render_template(_partial(kind), page_has_errors=True, **page), refusal_status()
+    checked = _check_only(kind, typed, milieu)
+    touched = {k for k, v in typed.items() if v.strip()} | fields_shown_in_error()
+    apply_problems(form, checked.problems, only=touched)
+    return render_template(_partial(kind), **page)
+
+
+def _change_sent(kind: str, milieu: str | None, key_kind: str) -> life.ChangeForm:
+    """The change as sent: its answers, the version it was built from, its key."""
+    typed = answers(*changes.answers_asked(kind, milieu))
+    base = whole_number(answers("base_version").get("base_version", ""), 1, DATABASE_INT_MAX)
+    if base is None:
+        raise InputRefused({"base_version": Problem("form_not_as_given")})
+    return life.ChangeForm(kind, base, submission_key(key_kind), typed)
+
+
+def _submitted(
+    change: life.ChangeForm,
+    submit: Submit,
+    form: FlaskForm,
+    household: Household,
+    page: dict[str, Any],
+    key_kind: str,
+) -> str | tuple[str, int] | Response:
+    """``submit``'s answer; a conflict or a refusal shown on the same page, nothing typed lost."""
     try:
         return submit(change, form)
     except life.HouseholdChanged:
         # Keep what they typed; show what changed meanwhile; let them send again.
         db.session.rollback()
-        latest = life.current_version(db.session, household)
-        base_version = db.session.scalar(
-            select(HouseholdVersion).where(
-                HouseholdVersion.household_id == household.id, HouseholdVersion.number == base
-            )
-        )
+        conflict = life.conflict_since(db.session, household, change.base_version)
         page.update(
-            conflict=changes.compare(base_version.declaration, latest.declaration)
-            if base_version
-            else [],
-            conflict_by=latest,
+            conflict=conflict.differences,
+            conflict_by=conflict.latest,
             base_version=household.version_number,
             submission_key=new_submission_key(key_kind),
-            people=people_of(
-                latest.declaration, *([base_version.declaration] if base_version else [])
-            ),
+            people=people_of(*conflict.declarations),
             page_has_errors=True,
         )
         return render_template(TEMPLATE, **page), 409
+    except Invalid as invalid:
+        apply_problems(form, invalid.problems)
+        return render_template(TEMPLATE, page_has_errors=True, **page), 200
     except DomainError as error:
-        if error.code == "invalid":
-            apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-            return render_template(TEMPLATE, page_has_errors=True, **page), 200
         page.update(refusal=refusal_text(error.code), page_has_errors=True)
         return render_template(TEMPLATE, **page), 429 if error.code == "too_many_lookups" else 409

@@ -39,7 +39,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from app.domain import input_rules, submission_keys, uploads
-from app.domain.errors import DomainError, Problem
+from app.domain.errors import Invalid, Problem
 from app.domain.input_rules import (
     DATABASE_INT_MAX,
     FORM_FIELDS,
@@ -48,6 +48,7 @@ from app.domain.input_rules import (
     QUERY_PARAMETERS,
     text_problem,
 )
+from app.domain.sections import SECTIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCEPTS_ATTRIBUTE = "_accepted_input"
@@ -104,12 +105,8 @@ def accepted_by(view: Callable[..., Any] | None) -> Accepted:
     return accepted
 
 
-class InputRefused(DomainError):
+class InputRefused(Invalid):
     """A form field broke its rule at the boundary. ``problems`` by field name."""
-
-    def __init__(self, problems: dict[str, Problem]) -> None:
-        super().__init__("invalid", problems=problems)
-        self.problems = problems
 
 
 # -- decoding ----------------------------------------------------------------------------
@@ -402,12 +399,19 @@ class DraftMemberKeyConverter(BaseConverter):
     regex = r"[0-9a-f]{12}"
 
 
+class QuestionnaireSectionConverter(BaseConverter):
+    """A section of the questionnaire (``domain.sections``), by name; anything else is a 404."""
+
+    regex = "|".join(SECTIONS)
+
+
 CONVERTERS: dict[str, type[BaseConverter]] = {
     "int": DatabaseIdConverter,
     "review_number": ReviewNumberConverter,
     "certificate_number": CertificateNumberConverter,
     "typed_certificate_number": TypedCertificateNumberConverter,
     "member_key": DraftMemberKeyConverter,
+    "questionnaire_section": QuestionnaireSectionConverter,
 }
 
 

@@ -5,12 +5,16 @@ Each says what went wrong and what to do, in everyday words.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.domain.codes import ADULT_AGE
+from app.domain.identity_check import CNIE_VALIDITY_YEARS
 from app.domain.validation import Problem
 from app.i18n import format_number
+from app.services import counter
 
 PROBLEMS = {
     "choose": _l("Select one of the answers"),
@@ -90,11 +94,11 @@ PROBLEMS = {
     "image_unreadable": _l("The file %(name)s cannot be read as an image. Choose another file."),
     "file_infected": _l("The file %(name)s was refused by the virus check."),
     "enter_id_number": _l("Enter the number shown on the card"),
-    "enter_code": _l("Enter the 6-digit code the citizen reads out"),
+    "enter_code": _l("Enter the %(digits)s-digit code the citizen reads out"),
     "cnie_mismatch": _l("This is not the CNIE number on file for this citizen. Check the card."),
     "cnie_expired": _l("This card has expired: an expired card cannot prove identity"),
     "cnie_expiry_too_far": _l(
-        "A CNIE is valid for 10 years at most: check the expiry date printed on the card"
+        "A CNIE is valid for %(years)s years at most: check the expiry date printed on the card"
     ),
     "card_date_format": _l("Enter the expiry date as printed on the card, like 31 12 2030"),
     "enter_reason": _l("Say why, in a few words"),
@@ -132,9 +136,7 @@ NAMING_THE_QUESTION = {
 def problem_text(problem: Problem, question: str | None = None) -> str:
     """The message for a problem; with ``question``, a message that many
     questions share names the one it is about."""
-    params: dict[str, Any] = {
-        k: format_number(v) if isinstance(v, int) else v for k, v in problem.params.items()
-    }
+    params = _numbers(problem.code, problem.params)
     template = PROBLEMS[problem.code]
     if question and problem.code in NAMING_THE_QUESTION:
         template = NAMING_THE_QUESTION[problem.code]
@@ -144,7 +146,7 @@ def problem_text(problem: Problem, question: str | None = None) -> str:
 
 REFUSALS = {
     "not_in_rnp": _l("You need an IDCS to register a household."),
-    "minor": _l("Only an adult (18 or older) can register a household."),
+    "minor": _l("Only an adult (%(age)s or older) can register a household."),
     "already_registered": _l("You are already a member of a registered household."),
     "too_many_lookups": _l(
         "You have made too many searches that found no one. For your protection, "
@@ -190,12 +192,12 @@ REFUSALS = {
     "consent_code_wrong": _l("This code is not right. Ask the citizen to read it again."),
     "consent_code_expired": _l("This code has expired or was already used. Send a new one."),
     "consent_locked": _l(
-        "Too many wrong codes for this citizen: the desk is locked for them for 30 minutes, "
+        "Too many wrong codes for this citizen: the desk is locked for them for %(minutes)s minutes, "
         "for codes and identity checks alike."
     ),
     "too_many_codes": _l(
-        "Five codes were already sent to this citizen in the last hour. Wait before sending "
-        "another one."
+        "The limit of codes sent to this citizen in an hour (%(num)s) is reached. Wait before "
+        "sending another one."
     ),
     "too_many_identity_checks": _l(
         "You have recorded the most identity checks allowed in one day. Ask a supervisor."
@@ -227,7 +229,9 @@ NOTICES = {
     "correction_approved": _l("Correction approved: it has taken effect."),
     "correction_returned": _l("The correction was not applied: the request is back in review."),
     "certificate_issued": _l("Your certificate is ready. Download it below."),
-    "code_sent": _l("A code was sent by SMS to the citizen's phone. It is valid for 10 minutes."),
+    "code_sent": _l(
+        "A code was sent by SMS to the citizen's phone. It is valid for %(minutes)s minutes."
+    ),
     "assisted_session_opened": _l("You are now acting for this citizen."),
     "assisted_session_ended": _l(
         "The session is ended: you no longer have access to this citizen's data."
@@ -240,8 +244,37 @@ NOTICES = {
 
 
 def notice_text(code: str) -> str:
-    return str(NOTICES.get(code, ""))
+    return _stated(NOTICES.get(code, ""), code)
 
 
 def refusal_text(code: str) -> str:
-    return str(REFUSALS.get(code, _l("This request cannot be done.")))
+    return _stated(REFUSALS.get(code, _l("This request cannot be done.")), code)
+
+
+def _minutes(span: timedelta) -> int:
+    return int(span.total_seconds() // 60)
+
+
+# The numbers a sentence states are the rules' own constants, never typed into
+# the sentence: change a limit, and every message that states it follows.
+# (Refusals and notices travel as bare codes, flashed to the next page, so
+# their numbers are looked up here; a problem may carry its own as params.)
+RULE_NUMBERS: dict[str, dict[str, int]] = {
+    "minor": {"age": ADULT_AGE},
+    "consent_locked": {"minutes": _minutes(counter.LOCK_TIME)},
+    "too_many_codes": {"num": counter.CODES_PER_HOUR},
+    "code_sent": {"minutes": _minutes(counter.CODE_LIFETIME)},
+    "enter_code": {"digits": counter.CODE_DIGITS},
+    "cnie_expiry_too_far": {"years": CNIE_VALIDITY_YEARS},
+}
+
+
+def _numbers(code: str, given: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The numbers of the sentence for ``code``, written in the page's language."""
+    merged = {**RULE_NUMBERS.get(code, {}), **(given or {})}
+    return {k: format_number(v) if isinstance(v, int) else v for k, v in merged.items()}
+
+
+def _stated(template: Any, code: str) -> str:
+    params = _numbers(code)
+    return str(template) % params if params else str(template)

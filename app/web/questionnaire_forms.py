@@ -16,10 +16,12 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 
 from app.domain import codes, geography
+from app.domain.errors import Invalid
 from app.domain.validation import Problem
 from app.i18n import current_language
 from app.web import labels
 from app.web.forms import DatePartsField
+from app.web.input_boundary import InputRefused, refusal_status
 from app.web.messages import problem_text
 
 
@@ -195,6 +197,26 @@ class ChangeMemberForm(MemberLookupForm, MemberDetailsForm):
     """A member who joins a registered household: found in the RNP, then described."""
 
 
+# The one table of forms: a questionnaire section (``domain.sections``) or a
+# kind of change (``domain.changes``) -> the form that shows it. Registration,
+# declared changes and reviewers' corrections all read it.
+SECTION_FORMS: dict[str, type[FlaskForm]] = {
+    "residence": ResidenceForm,
+    "housing": HousingForm,
+    "equipment": EquipmentForm,
+    "spending": SpendingForm,
+}
+CHANGE_FORMS: dict[str, type[FlaskForm]] = {
+    **SECTION_FORMS,
+    "phone": ResidenceForm,
+    "birth": ChangeMemberForm,
+    "member_joined": ChangeMemberForm,
+    "death": MemberDetailsForm,
+    "member_left": MemberDetailsForm,
+    "member_situation": MemberDetailsForm,
+}
+
+
 class DeregisterForm(FlaskForm):
     understood = BooleanField(
         _l(
@@ -202,7 +224,7 @@ class DeregisterForm(FlaskForm):
             "and I ask for its deregistration."
         )
     )
-    # At a counter only: the fresh code the citizen reads out (DOMAIN.md).
+    # At a counter only: the fresh code the citizen reads out (docs/domain.md).
     code = StringField(
         _l("Code read out by the citizen"),
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "7"},
@@ -224,3 +246,11 @@ def apply_problems(
             form[name].errors = [problem_text(problem, question=str(form[name].label.text))]
         elif not form.form_errors:
             form.form_errors.append(problem_text(Problem("form_not_as_given")))
+
+
+def show_invalid(form: FlaskForm, invalid: Invalid) -> int:
+    """Each problem on its field; the status of the page that shows them again:
+    the boundary's refusal of what was sent (400, or 200 to htmx), or 200
+    for well-formed answers a rule refused."""
+    apply_problems(form, invalid.problems)
+    return refusal_status() if isinstance(invalid, InputRefused) else 200

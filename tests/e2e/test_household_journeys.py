@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.models import Person
 from tests.e2e.conftest import Phone
 from tests.support.dates import fill_date
-
-
-def radio(page: Any, name: str, value: str) -> None:
-    page.locator(f"input[name={name}][value={value}]").check()
+from tests.support.live_page import radio, wait_for_htmx
 
 
 def test_a_birth_in_arabic(phone: Phone, demo: None, db: Session) -> None:
@@ -49,7 +45,7 @@ def test_a_move_in_french(phone: Phone, demo: None) -> None:
     phone.sign_in("youssef", "fr")
     phone.goto("/household/changes/residence?lang=fr")
     page.select_option("select[name=region]", "rabat-sale-kenitra")
-    page.wait_for_timeout(300)
+    wait_for_htmx(page)
     page.select_option("select[name=province]", "sale")
     radio(page, "milieu", "urban")
     page.fill("textarea[name=address]", "22 avenue Hassan II, Salé")

@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 
 from tests.e2e.conftest import Phone, served
+from tests.support.live_page import wait_for_htmx
 
 SLOW = 1.5  # seconds each response is held back
 
@@ -85,10 +86,6 @@ def summary_focused(page: Any) -> None:
     """The error summary has the focus: a screen reader reads it first."""
     page.wait_for_function("() => document.activeElement.classList.contains('error-summary')")
     assert page.title().startswith(("Erreur", "خطأ:")), page.title()
-
-
-def wait_for_htmx(page: Any) -> None:
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])

@@ -8,6 +8,7 @@ import pytest
 
 from tests.e2e.conftest import Phone
 from tests.support.dates import fill_date
+from tests.support.live_page import radio, wait_for_htmx
 
 RESIDENCE = {"address": "5 rue Ibn Battouta, Hay Mohammadi", "phone": "0612345601"}
 HOUSING_RADIOS = {
@@ -24,10 +25,6 @@ EQUIPMENT = {"cars": "0", "motorcycles": "1", "tvs": "1", "satellite_dishes": "1
              "washing_machines": "1", "computers": "0", "smartphones": "2", "air_conditioners": "0"}  # fmt: skip
 SPENDING = {"electricity_bill": "220", "water_bill": "80", "telecom": "150", "butane_bottles": "2"}
 FAMILY = (("1000000102", "1984-07-02", "spouse"), ("1000000103", "2012-09-15", "child"))
-
-
-def radio(page: Any, name: str, value: str) -> None:
-    page.locator(f"input[name={name}][value={value}]").check()
 
 
 def save(phone: Phone, shot: str) -> None:
@@ -73,7 +70,7 @@ def test_amina_registers_her_household(journey: Any) -> None:
     # Residence; the province list follows the region (htmx), or shows all (no JS).
     page.locator("a[href='/household/register/residence']").click()
     page.select_option("select[name=region]", "casablanca-settat")
-    page.wait_for_timeout(300)
+    wait_for_htmx(page)
     page.select_option("select[name=province]", "casablanca")
     radio(page, "milieu", "urban")
     page.fill("textarea[name=address]", RESIDENCE["address"])
@@ -112,7 +109,7 @@ def test_amina_registers_her_household(journey: Any) -> None:
             radio(page, "in_school", "yes")
         radio(page, "activity", "employed" if adult else "student")
         if adult:
-            page.wait_for_timeout(300)
+            wait_for_htmx(page)
             page.select_option("select[name=occupation]", "private_employee")
         radio(page, "disability", "no")
         radio(page, "health_coverage", "amo_cnss")
@@ -122,7 +119,7 @@ def test_amina_registers_her_household(journey: Any) -> None:
     page.wait_for_url("**/household/register/housing")
     for name, value in HOUSING_RADIOS.items():
         radio(page, name, value)
-    page.wait_for_timeout(300)
+    wait_for_htmx(page)
     page.fill("input[name=monthly_rent]", "1500")
     page.fill("input[name=rooms]", "0")
     page.locator("button[name=continue]").click()

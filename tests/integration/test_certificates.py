@@ -105,7 +105,7 @@ def test_the_certificate_of_deregistration(
 ) -> None:
     household, person, actor = youssef_household(db)
     registration = issue(db, "registration")
-    life.deregister(db, person.id, actor)
+    life.deregister(db, person.id, actor, understood=True)
     certificate = certificates.issue(db, household, "deregistration", actor, print_certificate)
     left, right = (
         pdf_text(certificate.content, tmp_path, "left"),

@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain import identity_check
 from app.domain.errors import DomainError, NotFound
 from app.models import ConsentCode, OutboxMessage, Person
 from app.services import counter, counter_supervision
@@ -19,7 +20,7 @@ from app.services.outbox import _address
 from tests.support.actors import counter_agent
 
 SECRET = "s" * 40
-CARD = counter.IdentityCheck(cnie="AB123456", expires_on="31/12/2031", reason="phone_lost")
+CARD = identity_check.IdentityCheck(cnie="AB123456", expires_on="31/12/2031", reason="phone_lost")
 
 
 def youssef(db: Session) -> Person:
@@ -117,7 +118,9 @@ def test_no_identity_check_while_codes_are_locked_and_the_phone_is_told(
     other = counter_agent(db, subject="agent-2")
     fatima = db.scalar(select(Person).where(Person.idcs == "1000000202"))
     assert fatima is not None and fatima.cnie is not None
-    card = counter.IdentityCheck(cnie=fatima.cnie, expires_on="2031-12-31", reason="phone_lost")
+    card = identity_check.IdentityCheck(
+        cnie=fatima.cnie, expires_on="2031-12-31", reason="phone_lost"
+    )
     held = counter.open_with_identity_check(db, other, fatima.id, card, minutes=30)
     assert (
         held.identity_check is not None and held.identity_check["card_expires_on"] == "2031-12-31"
@@ -154,15 +157,22 @@ def test_an_agent_holds_one_session_at_a_time(db: Session, demo: None) -> None:
     first = counter.open_with_identity_check(db, agent, youssef(db).id, CARD, minutes=30)
     amina = db.scalar(select(Person).where(Person.idcs == "1000000101"))
     assert amina is not None and amina.cnie is not None
-    card = counter.IdentityCheck(cnie=amina.cnie, expires_on="2031-12-31", reason="no_phone")
+    card = identity_check.IdentityCheck(cnie=amina.cnie, expires_on="2031-12-31", reason="no_phone")
     counter.open_with_identity_check(db, agent, amina.id, card, minutes=30)
     db.expire_all()
     assert first.ended_at is not None and first.end_reason == "replaced"
 
 
 def test_card_dates_as_typed_or_as_sent() -> None:
-    assert counter.card_date("31/12/2030") == counter.card_date("2030-12-31") == date(2030, 12, 31)
-    assert counter.card_date("31/02/2030") is None and counter.card_date("demain") is None
+    assert (
+        identity_check.card_date("31/12/2030")
+        == identity_check.card_date("2030-12-31")
+        == date(2030, 12, 31)
+    )
+    assert (
+        identity_check.card_date("31/02/2030") is None
+        and identity_check.card_date("demain") is None
+    )
 
 
 def test_a_deregistration_code_is_spent_only_with_the_deregistration(
@@ -181,8 +191,8 @@ def test_a_deregistration_code_is_spent_only_with_the_deregistration(
     db.rollback()  # the deregistration failed after the code was checked
     unused = select(ConsentCode).where(ConsentCode.purpose == "deregistration")
     assert db.scalar(unused.where(ConsentCode.used_at.is_(None))) is not None
-    counter.confirm_code(db, acting, person.id, "deregistration", code, SECRET)
-    life.deregister(db, person.id, acting)
+    # One call spends the code and deregisters, in one transaction.
+    life.deregister(db, person.id, acting, understood=True, consent=life.CodeReadOut(code, SECRET))
     db.expire_all()
     assert db.scalar(unused.where(ConsentCode.used_at.is_(None))) is None
 
@@ -192,8 +202,10 @@ def test_a_card_expiry_is_accepted_from_today_to_ten_years_ahead(db: Session, de
     today = date(2028, 2, 29)
 
     def problems(expires_on: date) -> set[str]:
-        check = counter.IdentityCheck(person.cnie or "", expires_on.isoformat(), "phone_lost")
-        return set(counter.check_identity(person, check, today))
+        check = identity_check.IdentityCheck(
+            person.cnie or "", expires_on.isoformat(), "phone_lost"
+        )
+        return set(identity_check.check_identity(person.cnie, check, today))
 
     assert problems(today) == set()
     assert problems(date(2038, 2, 28)) == set()  # ten years on, from a 29 February

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain import identity_check
 from app.domain.errors import DomainError
 from app.domain.input_rules import SUPERVISION_COMMENT_MAX
 from app.models import Person
@@ -17,7 +18,9 @@ def test_nobody_checks_their_own_session(db: Session, demo: None) -> None:
     youssef = db.scalar(select(Person).where(Person.idcs == "1000000201"))
     assert youssef is not None
     agent = counter_agent(db)
-    card = counter.IdentityCheck(cnie="AB123456", expires_on="2031-01-01", reason="phone_lost")
+    card = identity_check.IdentityCheck(
+        cnie="AB123456", expires_on="2031-01-01", reason="phone_lost"
+    )
     held = counter.open_with_identity_check(db, agent, youssef.id, card, minutes=30)
     counter.end_session(db, agent, held.id)
     with pytest.raises(DomainError) as refused:

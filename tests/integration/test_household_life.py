@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import clock
+from app.domain import identity_check
 from app.domain.errors import DomainError
 from app.models import (
     AssistedSession,
@@ -26,6 +27,7 @@ from app.models import (
 )
 from app.services import counter
 from app.services import household_life as life
+from app.services import retention as retention_service
 from app.services.registration import start_or_resume
 from app.services.scoring import current_score, eligibility_of
 from tests.support.actors import citizen, counter_agent
@@ -115,7 +117,7 @@ def test_versions_are_kept_and_list_their_members(db: Session, demo: None) -> No
 
 def test_deregistration_ends_eligibility_and_memberships(db: Session, demo: None) -> None:
     person = youssef(db)
-    household = life.deregister(db, person.id, citizen(db, person))
+    household = life.deregister(db, person.id, citizen(db, person), understood=True)
     assert household.status == "deregistered"
     assert (
         db.scalar(select(func.count()).select_from(Membership).where(Membership.ended_at.is_(None)))
@@ -135,19 +137,25 @@ def test_retention_purges_old_deregistered_households_and_expired_drafts(
     person = youssef(db)
     # Served at a counter once: the session's record goes with the household.
     agent = counter_agent(db)
-    check = counter.IdentityCheck(cnie="AB123456", expires_on="2031-01-01", reason="no_phone")
+    check = identity_check.IdentityCheck(
+        cnie="AB123456", expires_on="2031-01-01", reason="no_phone"
+    )
     session = counter.open_with_identity_check(db, agent, person.id, check, minutes=30)
     counter.end_session(db, agent, session.id)
-    life.deregister(db, person.id, citizen(db, person))
+    life.deregister(db, person.id, citizen(db, person), understood=True)
     amina = db.scalar(select(Person).where(Person.idcs == "1000000101"))
     assert amina is not None
     start_or_resume(db, amina.id, citizen(db, amina), timedelta(days=90))
     retention = timedelta(days=1825)
     with clock.freeze(clock.now() + timedelta(days=1824)):
-        assert life.purge_retained_data(db, retention) == life.Purged(households=0, drafts=1)
+        assert retention_service.purge_retained_data(db, retention) == retention_service.Purged(
+            households=0, drafts=1
+        )
         assert db.scalar(select(func.count()).select_from(Household)) == 1
     with clock.freeze(clock.now() + timedelta(days=1826)):
-        assert life.purge_retained_data(db, retention) == life.Purged(households=1, drafts=0)
+        assert retention_service.purge_retained_data(db, retention) == retention_service.Purged(
+            households=1, drafts=0
+        )
     for model in (
         Household,
         HouseholdVersion,

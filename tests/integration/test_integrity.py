@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.integrations.document_store import LocalDocumentStore
 from app.models import HouseholdVersion, Score
-from app.services import reviews
+from app.services import review_filing
 from tests.support.actors import citizen
 from tests.support.integrity import assert_integrity
 from tests.support.reviews import PDF
@@ -34,9 +34,11 @@ def file_a_review(app: Flask, db: Session) -> str:
 
     person = db.scalar(select(Person).where(Person.idcs == "1000000201"))
     assert person is not None
-    filing = reviews.Filing("declaration_error", "Le loyer est faux.", "key-1", [("a.pdf", PDF)])
+    filing = review_filing.Filing(
+        "declaration_error", "Le loyer est faux.", "key-1", [("a.pdf", PDF)]
+    )
     scanner = app.extensions["rsu_virus_scanner"]
-    review = reviews.file_review(
+    review = review_filing.file_review(
         db, person.id, citizen(db, person), filing, store_of(app), scanner, 30
     )
     return review.documents[0].storage_name

@@ -52,7 +52,7 @@ def complete_draft(db: Session, declarant: Person, others: list[tuple[Person, st
         data["pending_person_id"] = other.id
         draft.data = data
         db.commit()
-        assert service.add_pending_member(db, declarant.id, relation, RETENTION).valid
+        service.add_pending_member(db, declarant.id, relation, RETENTION)
     service.confirm_members(db, declarant.id, RETENTION)
     view = service.view_draft(db, service.find_draft(db, declarant.id))  # type: ignore[arg-type]
     for member in view.members:

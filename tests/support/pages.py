@@ -17,6 +17,7 @@ DIRECTIONS = {"ar": "rtl", "fr": "ltr"}
 # What a page's title starts with while it shows an error summary (GOV.UK):
 # a screen reader says the title first. French puts a space before the colon.
 ERROR_TITLES = {"ar": re.compile(r"خطأ:"), "fr": re.compile(r"Erreur[ \u00a0\u202f]?:")}
+ERROR_PREFIX = re.compile(r"^(خطأ:|Erreur[ \u00a0\u202f]?:)\s*")
 
 
 class PageProblem(AssertionError):
@@ -38,8 +39,10 @@ def check_html(html: str, *, fragment: bool = False) -> BeautifulSoup:
             elif direction != DIRECTIONS[lang]:
                 problems.append(f"<html dir> is {direction!r} for lang {lang!r}")
         title = soup.find("title")
-        if title is None or not title.get_text(strip=True):
-            problems.append("empty or missing <title>")
+        # The page's own words come before the portal's name, which base.html adds to all.
+        own = title.get_text(strip=True).rpartition(" – ")[0] if title is not None else ""
+        if not ERROR_PREFIX.sub("", own).strip():
+            problems.append(f"no title of the page's own: {title!s}")
         elif soup.select_one(".error-summary") and lang in ERROR_TITLES:
             text = title.get_text(strip=True)
             if not ERROR_TITLES[lang].match(text):

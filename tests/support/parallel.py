@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 T = TypeVar("T")
-PARALLEL = 20  # DESIGN.md: every limit and every "only once" is tested with 20 at once
+PARALLEL = 20  # docs/architecture.md: every limit and every "only once" is tested with 20 at once
 
 
 def at_once(job: Callable[[int], T], count: int = PARALLEL) -> list[T]:

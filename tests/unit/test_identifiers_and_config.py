@@ -133,3 +133,13 @@ def test_production_refuses_the_development_audit_chain_key() -> None:
     validate(settings_from_env(env))
     with pytest.raises(ConfigError, match="AUDIT_CHAIN_KEY"):
         validate(settings_from_env({**env, "AUDIT_CHAIN_KEY": DEVELOPMENT_AUDIT_CHAIN_KEY}))
+
+
+def test_a_bad_number_or_yes_no_stops_the_start_naming_the_variable() -> None:
+    with pytest.raises(ConfigError, match="SMTP_PORT must be a whole number, not 'vingt-cinq'"):
+        settings_from_env({"SMTP_PORT": "vingt-cinq"})
+    with pytest.raises(ConfigError, match="SMTP_STARTTLS must be true or false, not 'oui'"):
+        settings_from_env({"SMTP_STARTTLS": "oui"})
+    read = settings_from_env({"SMTP_PORT": "587", "SMTP_STARTTLS": "true"})
+    assert read["SMTP_PORT"] == 587 and read["SMTP_STARTTLS"] is True
+    assert settings_from_env({})["SESSION_IDLE_MINUTES"] == 30  # the one default, in SETTINGS

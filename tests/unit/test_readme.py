@@ -23,3 +23,21 @@ def test_every_demo_subject_is_documented() -> None:
     from app.demo_people import LOGINS
 
     assert [login.subject for login in LOGINS if f"`{login.subject}`" not in README] == []
+
+
+def test_the_repository_points_nowhere_outside_itself() -> None:
+    """The design and the domain are docs/architecture.md and docs/domain.md,
+    written for this code; nothing may send a reader to files beside the repository."""
+    root = Path(__file__).resolve().parents[2]
+    outside = ("DOMAIN.md", "DESIGN.md", "../shared")
+    places = [
+        f"{path.relative_to(root)}: {word}"
+        for folder in ("app", "tests", "scripts", "bench", "docs")
+        for path in (root / folder).rglob("*")
+        if path.suffix in {".py", ".md", ".html", ".toml", ".txt", ".sh"}
+        and path.name != "test_readme.py"
+        for word in outside
+        if word in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    places += [f"README.md: {word}" for word in outside if word in README]
+    assert places == []

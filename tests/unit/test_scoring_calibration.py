@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.domain.scoring import load_model
-from app.services.rescoring import simulate
+from app.domain.scoring.simulation import simulate
 from app.services.scoring import DEFAULT_MODEL_FILE
 
 

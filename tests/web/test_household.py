@@ -12,7 +12,7 @@ from app.models import AuditEvent, Household, HouseholdVersion, Membership, Pers
 from tests.support.household import change_form, declare
 from tests.support.login import login_as
 from tests.support.pages import CheckingClient, csrf_token_in, soup_of, text_of
-from tests.support.registration import HOUSING
+from tests.support.registration import HOUSING, fill_everything, submit
 
 YOUSSEF_HOUSING = {**HOUSING, "dwelling_type": "traditional_house", "monthly_rent": "900", "rooms": "2",
                    "roof_material": "tile_metal_sheet"}  # fmt: skip
@@ -265,7 +265,9 @@ def test_deregistration_states_the_consequences_then_takes_effect(
     assert "Pas encore de ménage" in text_of(client.get("/score?lang=fr"))
 
 
-def test_no_other_household_is_reachable(client: CheckingClient, demo: None) -> None:
+def test_household_pages_need_a_household_and_a_real_version(
+    client: CheckingClient, demo: None
+) -> None:
     login_as(client, "amina")  # in no household
     for path in ("/household", "/household/versions/1", "/household/changes/new", "/household/changes/housing",
                  "/household/deregister"):  # fmt: skip
@@ -273,3 +275,22 @@ def test_no_other_household_is_reachable(client: CheckingClient, demo: None) -> 
     login_as(client, "youssef")
     assert client.get("/household/versions/99").status_code == 404
     assert client.get("/household/changes/unknown").status_code == 404
+
+
+def test_no_other_household_is_reachable(client: CheckingClient, demo: None) -> None:
+    """Two registered households, each signed in: every page shows its own, never the other's."""
+    pages = ("/household", "/household/versions/1", "/score", "/certificates", "/me", "/privacy")
+    login_as(client, "amina")
+    fill_everything(client)
+    assert submit(client).status_code == 302
+    households = {
+        "amina": ("5 rue Ibn Battouta", "youssef", "12 rue Al Massira"),
+        "youssef": ("12 rue Al Massira", "amina", "5 rue Ibn Battouta"),
+    }
+    for who, (own_address, other, other_address) in households.items():
+        login_as(client, who)
+        assert own_address in text_of(client.get("/household"))
+        for path in pages:
+            response = client.get(path)
+            assert response.status_code == 200, (who, path)
+            assert other_address not in response.get_data(as_text=True), (who, path, other)

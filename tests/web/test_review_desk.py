@@ -295,7 +295,7 @@ def test_a_decision_is_all_or_nothing(
         raise RuntimeError("the outbox table is unavailable")
 
     # The last write of a decision fails: nothing of the decision may remain.
-    monkeypatch.setattr("app.services.reviews.notify", gateway_down)
+    monkeypatch.setattr("app.services.review_desk.notify", gateway_down)
     response = correct(client, number, SMALL_CORRECTION)
     assert response.status_code == 500
     review = review_row(db)

@@ -1,6 +1,6 @@
 """Programmes and their thresholds, as configuration with effective dates.
 
-DOMAIN.md: a programme compares the exact stored score with its threshold.
+docs/domain.md: a programme compares the exact stored score with its threshold.
 AMO Tadamon and the ASD admit households at or under their threshold; AMO
 Achamil is for those above the Tadamon threshold.
 """

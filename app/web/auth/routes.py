@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.integrations.identity import LoginRefused, ProviderUnavailable, identity_provider
+from app.models import Account
 from app.services import counter
 from app.services.accounts import sign_in
 from app.web.access import (
@@ -94,9 +95,13 @@ def callback() -> Response | tuple[str, int]:
     except DomainError as error:
         log.warning("login refused: %s", error.code)
         return render_template("auth/refused.html"), 400
+    _start_session(account)
+    return redirect(safe_next_url(next_url) or landing_url())
 
-    # A new session id at login: a session id planted before login is worthless.
-    # Logins still in progress in other tabs come along, and may finish too.
+
+def _start_session(account: Account) -> None:
+    """A new session id at login: a session id planted before login is worthless.
+    Logins still in progress in other tabs come along, and may finish too."""
     others = pending_logins.still_pending()
     session.clear()
     session.regenerate()  # type: ignore[attr-defined]
@@ -104,7 +109,6 @@ def callback() -> Response | tuple[str, int]:
     session["account_id"] = account.id
     pending_logins.carry_over(others)
     g.account = account
-    return redirect(safe_next_url(next_url) or landing_url())
 
 
 @bp.get("/logout")

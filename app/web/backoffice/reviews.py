@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from app import clock
 from app.domain import changes, geography
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, Invalid, NotFound
 from app.domain.input_rules import PAGE_MAX
+from app.domain.review_status import ReviewStatus
 from app.extensions import db
 from app.i18n import current_language
-from app.models.reviews import OPEN_STATUSES, REVIEW_REASONS
+from app.models.reviews import REVIEW_REASONS, ReviewRequest
 from app.services import household_life as life
-from app.services import reviews
+from app.services import review_desk as desk
+from app.services import review_queue as queue_service
 from app.services.actors import Actor
 from app.web import labels
 from app.web.access import Rule, access, current_staff_actor
@@ -25,9 +30,9 @@ from app.web.backoffice import bp
 from app.web.change_pages import CHANGE_FIELDS, change_page, people_of
 from app.web.citizen.score_facts import describe_for_staff as describe_fact
 from app.web.documents import download
-from app.web.input_boundary import InputRefused, accepts, answer, query, query_number
+from app.web.input_boundary import accepts, answer, query, query_number
 from app.web.messages import refusal_text
-from app.web.questionnaire_forms import apply_problems
+from app.web.questionnaire_forms import show_invalid
 from app.web.review_forms import DecisionReasonForm, QueueFilterForm
 
 CHANNEL = "backoffice"
@@ -44,7 +49,7 @@ def _filter_form() -> QueueFilterForm:
     form = QueueFilterForm(data={name: query(name) for name in FILTERS})
     form.status.choices = [
         SelectChoice("open", labels.REVIEW_QUEUE_STATUSES["open"]),
-        *(SelectChoice(s, labels.REVIEW_STATUSES[s]) for s in (*OPEN_STATUSES, "decided")),
+        *(SelectChoice(s, labels.REVIEW_STATUSES[s]) for s in ReviewStatus),
         SelectChoice("all", labels.REVIEW_QUEUE_STATUSES["all"]),
     ]
     form.reason.choices = [
@@ -68,28 +73,27 @@ def _filter_form() -> QueueFilterForm:
 @access(Rule.REVIEWER)
 @accepts(query=(*FILTERS, "mine", "page"))
 def review_queue() -> str:
-    form = _filter_form()
-    filters = reviews.QueueFilters(
+    """Review requests, the most urgent first, with the filters chosen."""
+    filters = _queue_filters()
+    page = query_number("page", 1, PAGE_MAX) or 1
+    result = queue_service.queue(db.session, filters, _actor(), page)
+    return render_template("backoffice/reviews/queue.html", form=_filter_form(), filters=filters,
+                           result=result, today=clock.today())  # fmt: skip
+
+
+def _queue_filters() -> queue_service.QueueFilters:
+    return queue_service.QueueFilters(
         status=query("status") or "open",
         reason=query("reason") or "",
         region=query("region") or "",
         due=query("due") or "",
         mine=query("mine") == "1",
     )
-    page = query_number("page", 1, PAGE_MAX) or 1
-    result = reviews.queue(db.session, filters, _actor(), page)
-    return render_template(
-        "backoffice/reviews/queue.html",
-        form=form,
-        filters=filters,
-        result=result,
-        today=clock.today(),
-    )
 
 
 def _case_page(number: str, **extra: Any) -> str:
     try:
-        case = reviews.open_case(db.session, number, _actor())
+        case = desk.open_case(db.session, number, _actor())
     except NotFound:
         abort(404)
     history = [
@@ -127,7 +131,7 @@ def _refused(number: str, error: DomainError) -> tuple[str, int]:
 @access(Rule.REVIEWER)
 def review_take(number: str) -> Response | tuple[str, int]:
     try:
-        reviews.take(db.session, number, _actor())
+        desk.take(db.session, number, _actor())
     except DomainError as error:
         return _refused(number, error)
     flash("review_taken", "success")
@@ -138,16 +142,23 @@ def review_take(number: str) -> Response | tuple[str, int]:
 @access(Rule.REVIEWER)
 @accepts(form=("decision_reason",))
 def review_uphold(number: str) -> Response | str | tuple[str, int]:
+    """The score stands, for the reason written."""
+    return _with_reason(number, desk.uphold, "uphold_form", "review_upheld")
+
+
+def _with_reason(
+    number: str, act: Callable[[Session, str, Actor, str], object], form_slot: str, notice: str
+) -> Response | str | tuple[str, int]:
+    """A decision that carries a written reason: upholding, or refusing a correction."""
     form = DecisionReasonForm()
     try:
-        reviews.uphold(db.session, number, _actor(), answer("decision_reason"))
+        act(db.session, number, _actor(), answer("decision_reason"))
+    except Invalid as invalid:
+        status = show_invalid(form, invalid)
+        return _case_page(number, page_has_errors=True, **{form_slot: form}), status
     except DomainError as error:
-        if error.code == "invalid":
-            apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-            status = 400 if isinstance(error, InputRefused) else 200
-            return _case_page(number, uphold_form=form, page_has_errors=True), status
         return _refused(number, error)
-    flash("review_upheld", "success")
+    flash(notice, "success")
     return redirect(url_for("backoffice.review_case", number=number))
 
 
@@ -158,27 +169,11 @@ def review_correct(number: str, kind: str) -> str | tuple[str, int] | Response:
     """The declarant's own change forms, with the reason for the decision."""
     if kind not in changes.CHANGE_KINDS:
         abort(404)
-    try:
-        if request.method == "GET":
-            review = reviews.open_correction(db.session, number, _actor())
-        else:  # the answers being checked or sent: the opening was recorded already
-            review = reviews.find_review(db.session, number)
-            if review.status != "in_review" or review.assigned_to_account_id != _actor().account_id:
-                raise DomainError("review_not_in_review")
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        return _refused(number, error)
-
-    def submit(change: life.ChangeForm, form: FlaskForm) -> Response:
-        outcome = reviews.correct(db.session, number, _actor(), change, answer("decision_reason"))
-        flash("review_corrected" if outcome.applied else "correction_proposed", "success")
-        return redirect(url_for("backoffice.review_case", number=number))
-
+    review = _correcting(number)
     return change_page(
         kind,
         review.household,
-        submit,
+        partial(_send_correction, number),
         key_kind=f"correction:{number}:{kind}",
         back_url=url_for("backoffice.review_case", number=number),
         extra_form=DecisionReasonForm,
@@ -186,14 +181,35 @@ def review_correct(number: str, kind: str) -> str | tuple[str, int] | Response:
     )
 
 
+def _correcting(number: str) -> ReviewRequest:
+    """The request whose data this reviewer corrects; its opening is recorded on GET
+    (the answers being checked or sent come after it)."""
+    opened = desk.open_correction if request.method == "GET" else desk.correction_under_way
+    try:
+        return opened(db.session, number, _actor())
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        abort(make_response(_refused(number, error)))
+
+
+def _send_correction(number: str, change: life.ChangeForm, _form: FlaskForm) -> Response:
+    outcome = desk.correct(db.session, number, _actor(), change, answer("decision_reason"))
+    flash("review_corrected" if outcome.applied else "correction_proposed", "success")
+    return redirect(url_for("backoffice.review_case", number=number))
+
+
 @bp.post("/reviews/<review_number:number>/approve")
 @access(Rule.REVIEWER)
 def review_approve(number: str) -> Response | tuple[str, int]:
     try:
-        review = reviews.approve(db.session, number, _actor())
+        review = desk.approve(db.session, number, _actor())
     except DomainError as error:
         return _refused(number, error)
-    flash("correction_approved" if review.status == "decided" else "correction_returned", "success")
+    flash(
+        "correction_approved" if review.status == ReviewStatus.DECIDED else "correction_returned",
+        "success",
+    )
     return redirect(url_for("backoffice.review_case", number=number))
 
 
@@ -201,24 +217,15 @@ def review_approve(number: str) -> Response | tuple[str, int]:
 @access(Rule.REVIEWER)
 @accepts(form=("decision_reason",))
 def review_refuse(number: str) -> Response | str | tuple[str, int]:
-    form = DecisionReasonForm()
-    try:
-        reviews.refuse_correction(db.session, number, _actor(), answer("decision_reason"))
-    except DomainError as error:
-        if error.code == "invalid":
-            apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-            status = 400 if isinstance(error, InputRefused) else 200
-            return _case_page(number, refuse_form=form, page_has_errors=True), status
-        return _refused(number, error)
-    flash("correction_returned", "success")
-    return redirect(url_for("backoffice.review_case", number=number))
+    """The second reviewer does not approve the correction: back to its reviewer."""
+    return _with_reason(number, desk.refuse_correction, "refuse_form", "correction_returned")
 
 
 @bp.get("/reviews/<review_number:number>/documents/<int:document_id>")
 @access(Rule.REVIEWER)
 def review_document(number: str, document_id: int) -> Response:
     try:
-        document = reviews.document_for_reviewer(db.session, number, document_id, _actor())
+        document = desk.document_for_reviewer(db.session, number, document_id, _actor())
     except NotFound:
         abort(404)
     return download(document)

@@ -13,20 +13,20 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.domain import changes
-from app.domain.errors import DomainError, Problem
+from app.domain.errors import DomainError, Invalid
 from app.extensions import db
 from app.models import HouseholdVersion, Score
 from app.services import counter
 from app.services import household_life as life
 from app.services.household_page import household_page
-from app.services.scoring import eligibility_of
+from app.services.scoring import current_score, eligibility_of
 from app.web.access import Rule, access, acting_for, current_actor, signed_in_person_id
 from app.web.change_pages import CHANGE_FIELDS, change_page, people_of
 from app.web.citizen import bp
 from app.web.citizen.certificates import issue_deregistration_certificate
-from app.web.input_boundary import InputRefused, accepts, answer, ticked
-from app.web.messages import problem_text, refusal_text
-from app.web.questionnaire_forms import DeregisterForm, apply_problems
+from app.web.input_boundary import accepts, answer, ticked
+from app.web.messages import refusal_text
+from app.web.questionnaire_forms import DeregisterForm, show_invalid
 
 
 def _reader() -> life.Reader:
@@ -156,37 +156,36 @@ def household_confirm() -> Response:
 @access(Rule.CITIZEN)
 @accepts(form=("understood", "code"))
 def household_deregister() -> str | tuple[str, int] | Response:
-    reader = _declarant()
-    from app.services.scoring import current_score
+    """The declarant asks; at a counter, the citizen reads out a fresh code too."""
+    reader, form = _declarant(), DeregisterForm()
+    if request.method == "GET":
+        return _deregister_page(reader, form)
+    try:
+        household = life.deregister(db.session, signed_in_person_id(), current_actor(),
+                                    understood=ticked("understood"), consent=_code_read_out())  # fmt: skip
+    except Invalid as invalid:
+        status = show_invalid(form, invalid)
+        return _deregister_page(reader, form, page_has_errors=True), status
+    except counter.CodeRefused as refused:
+        form.code.errors = [refusal_text(refused.code)]
+        return _deregister_page(reader, form, page_has_errors=True), 200
+    issue_deregistration_certificate(household.id)
+    return render_template("citizen/household/deregistered.html", household=household)
 
-    score = current_score(db.session, reader.household)
-    eligibility = eligibility_of(reader.household, score)
-    form = DeregisterForm()
-    acting = acting_for()
-    if request.method == "POST":
-        status = 200
-        try:
-            if not ticked("understood"):
-                form.understood.errors = [problem_text(Problem("confirm_deregistration"))]
-            if acting is not None and not form.understood.errors:
-                # For a citizen at a counter: a fresh code, read out by the citizen, now.
-                try:
-                    counter.confirm_code(db.session, current_actor(), acting.citizen.id,
-                                         "deregistration", answer("code"),
-                                         current_app.config["SECRET_KEY"])  # fmt: skip
-                except DomainError as error:
-                    if isinstance(error, InputRefused):
-                        raise
-                    form.code.errors = [refusal_text(error.code)]
-        except InputRefused as refused:
-            apply_problems(form, refused.problems)
-            status = 400
-        if form.errors:
-            return render_template("citizen/household/deregister.html", reader=reader, form=form,
-                                   eligibility=eligibility, page_has_errors=True), status  # fmt: skip
-        household = life.deregister(db.session, signed_in_person_id(), current_actor())
-        issue_deregistration_certificate(household.id)
-        return render_template("citizen/household/deregistered.html", household=household)
+
+def _code_read_out() -> life.CodeReadOut | None:
+    """At a counter, the code the citizen reads out; online, none."""
+    if acting_for() is None:
+        return None
+    return life.CodeReadOut(answer("code"), current_app.config["SECRET_KEY"])
+
+
+def _deregister_page(reader: life.Reader, form: DeregisterForm, **page: object) -> str:
+    eligibility = eligibility_of(reader.household, current_score(db.session, reader.household))
     return render_template(
-        "citizen/household/deregister.html", reader=reader, form=form, eligibility=eligibility
+        "citizen/household/deregister.html",
+        reader=reader,
+        form=form,
+        eligibility=eligibility,
+        **page,
     )

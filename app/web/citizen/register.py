@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +20,8 @@ from werkzeug.wrappers import Response
 
 from app import clock
 from app.domain import validation
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Invalid
+from app.domain.sections import SECTIONS
 from app.domain.validation import Checked
 from app.extensions import db
 from app.i18n import current_language
@@ -43,34 +45,17 @@ from app.web.input_boundary import (
 )
 from app.web.messages import refusal_text
 from app.web.questionnaire_forms import (
+    SECTION_FORMS,
     DeclarationForm,
-    EquipmentForm,
-    HousingForm,
     MemberAddForm,
     MemberDetailsForm,
     MemberLookupForm,
-    ResidenceForm,
-    SpendingForm,
     apply_problems,
+    show_invalid,
 )
 
-SECTION_FORMS: dict[str, type[FlaskForm]] = {
-    "residence": ResidenceForm,
-    "housing": HousingForm,
-    "equipment": EquipmentForm,
-    "spending": SpendingForm,
-}
-SECTION_FIELDS = {
-    "residence": validation.RESIDENCE_FIELDS,
-    "housing": validation.HOUSING_FIELDS,
-    "spending": tuple(validation.SPENDING_LIMITS),
-}
-NEXT_SECTION = {
-    "residence": "members",
-    "housing": "equipment",
-    "equipment": "spending",
-    "spending": "check",
-}
+# What any section's page may send: one route serves the four.
+EVERY_SECTION_FIELD = tuple(dict.fromkeys(f for s in SECTIONS.values() for f in s.every_field))
 
 
 def _retention() -> timedelta:
@@ -137,87 +122,98 @@ def register() -> str | tuple[str, int] | Response:
             return redirect(url_for("citizen.me"))
         return _blocked(error.code)
     view = service.view_draft(db.session, draft)
-    return render_template("citizen/register/task_list.html", view=view, sections=service.SECTIONS)
+    return render_template(
+        "citizen/register/task_list.html", view=view, tasks=service.TASKS, task_url=task_url
+    )
 
 
-def _section_page(section: str) -> str | tuple[str, int] | Response:
+@bp.route("/household/register/<questionnaire_section:section>", methods=["GET", "POST"])
+@access(Rule.CITIZEN)
+@accepts(form=(*EVERY_SECTION_FIELD, "continue"), query=("return",))
+def register_section(section: str) -> str | tuple[str, int] | Response:
+    """Where you live, your home, equipment and animals, monthly spending."""
     view = _draft_view()
     if view is None:
         return redirect(url_for("citizen.register"))
-    form_class = SECTION_FORMS[section]
-    fields = _fields(section, view)
-    if request.method == "POST":
-        raw, checked, status = _saved_or_refused(
-            fields,
-            lambda raw: service.save_section(
+    if request.method == "GET":
+        raw = view.raw(section)
+        form = _section_form(section, raw)
+        return render_template(f"citizen/register/{section}.html", form=form, view=view, raw=raw)
+    return _section_sent(section, view)
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    """A page of the questionnaire inside the draft (a section, or one member's
+    details): the whole page, the fragment a live check replaces, what both
+    show besides the form, and how its answers are saved."""
+
+    template: str
+    fragment: str
+    context: dict[str, Any]
+    fields: tuple[str, ...]
+    save: Callable[[dict[str, str]], Checked]
+    make_form: Callable[[dict[str, Any]], FlaskForm]
+    next_step: Callable[[], service.NextStep]
+
+
+def _answers_sent(page: QuestionPage) -> str | tuple[str, int] | Response:
+    """Saved as typed, valid or not. A live check shows the problems of what was
+    touched; "Continue" goes on when all is valid, else shows every problem."""
+    raw, checked, status = _saved_or_refused(page.fields, page.save)
+    form = page.make_form(raw)
+    if _inline():
+        apply_problems(form, checked.problems, only=_touched(raw))
+        return render_template(page.fragment, form=form, raw=raw, **page.context), status
+    if checked.valid:
+        return redirect(_after(page.next_step()))
+    apply_problems(form, checked.problems)
+    return render_template(
+        page.template, form=form, raw=raw, page_has_errors=True, **page.context
+    ), status
+
+
+def _section_sent(section: str, view: service.DraftView) -> str | tuple[str, int] | Response:
+    return _answers_sent(
+        QuestionPage(
+            template=f"citizen/register/{section}.html",
+            fragment=f"citizen/register/_{section}_form.html",
+            context={"view": view},
+            fields=SECTIONS[section].fields(view.milieu),
+            save=lambda raw: service.save_section(
                 db.session, signed_in_person_id(), section, raw, _retention()
             ),
+            make_form=lambda raw: _section_form(section, raw),
+            next_step=lambda: service.step_after(view, section),
         )
-        form = _make_form(form_class, section, raw)
-        if _inline():
-            apply_problems(form, checked.problems, only=_touched(raw))
-            return render_template(
-                f"citizen/register/_{section}_form.html", form=form, view=view, raw=raw
-            ), status
-        if checked.valid:
-            return redirect(_after_section(section))
-        apply_problems(form, checked.problems)
-        return render_template(
-            f"citizen/register/{section}.html", form=form, view=view, raw=raw, page_has_errors=True
-        ), status
-    raw = view.raw(section)
-    form = _make_form(form_class, section, raw)
-    return render_template(f"citizen/register/{section}.html", form=form, view=view, raw=raw)
+    )
 
 
-def _fields(section: str, view: service.DraftView) -> tuple[str, ...]:
-    if section == "equipment":
-        return validation.equipment_fields(view.milieu)
-    return SECTION_FIELDS[section]
-
-
-def _make_form(form_class: type[FlaskForm], section: str, raw: dict[str, Any]) -> FlaskForm:
+def _section_form(section: str, raw: dict[str, Any]) -> FlaskForm:
     kwargs: dict[str, Any] = {"data": raw} if request.method == "GET" else {}
     if section == "residence":
         kwargs["region"] = raw.get("region")
-    return form_class(**kwargs)
+    return SECTION_FORMS[section](**kwargs)
 
 
-def _after_section(section: str) -> str:
+def task_url(task: str | None, **args: Any) -> str:
+    """The page of a task of ``service.TASKS``; the task list for None."""
+    if task in SECTIONS:
+        return url_for("citizen.register_section", section=task, **args)
+    endpoints = {
+        "members": "citizen.register_members",
+        "member_details": "citizen.register_details",
+    }
+    return url_for(endpoints[task], **args) if task else url_for("citizen.register")
+
+
+def _after(step: service.NextStep) -> str:
+    """Back to "check your answers" when that is where the person came from."""
     if query("return") == "check":
         return url_for("citizen.register_check")
-    following = NEXT_SECTION[section]
-    if following == "check":
-        return url_for("citizen.register")
-    return url_for(f"citizen.register_{following}")
-
-
-@bp.route("/household/register/residence", methods=["GET", "POST"])
-@access(Rule.CITIZEN)
-@accepts(form=(*validation.RESIDENCE_FIELDS, "continue"), query=("return",))
-def register_residence() -> str | tuple[str, int] | Response:
-    return _section_page("residence")
-
-
-@bp.route("/household/register/housing", methods=["GET", "POST"])
-@access(Rule.CITIZEN)
-@accepts(form=(*validation.HOUSING_FIELDS, "continue"), query=("return",))
-def register_housing() -> str | tuple[str, int] | Response:
-    return _section_page("housing")
-
-
-@bp.route("/household/register/equipment", methods=["GET", "POST"])
-@access(Rule.CITIZEN)
-@accepts(form=(*validation.equipment_fields("rural"), "continue"), query=("return",))
-def register_equipment() -> str | tuple[str, int] | Response:
-    return _section_page("equipment")
-
-
-@bp.route("/household/register/spending", methods=["GET", "POST"])
-@access(Rule.CITIZEN)
-@accepts(form=(*validation.SPENDING_LIMITS, "continue"), query=("return",))
-def register_spending() -> str | tuple[str, int] | Response:
-    return _section_page("spending")
+    if step.member_key:
+        return url_for("citizen.register_member_details", key=step.member_key)
+    return task_url(step.task)
 
 
 # -- members -----------------------------------------------------------------------
@@ -262,21 +258,17 @@ def register_members() -> str | tuple[str, int] | Response:
 @access(Rule.CITIZEN)
 @accepts(form=("idcs", "birth_date"))
 def register_members_lookup() -> tuple[str, int] | Response:
-    actor = current_actor()
+    """Find a member in the RNP by IDCS and date of birth."""
     form = MemberLookupForm()
     try:
         raw = answers("idcs", "birth_date")
-        outcome = service.lookup_member(
-            db.session, signed_in_person_id(), actor.account_id or 0, raw, _retention()
-        )
+        outcome = service.lookup_member(db.session, signed_in_person_id(),
+                                        current_actor().account_id or 0, raw, _retention())  # fmt: skip
     except InputRefused as refused:
-        apply_problems(form, refused.problems)
-        return _members_page(_existing_draft_view(), lookup=form, status=refusal_status())
+        status = show_invalid(form, refused)
+        return _members_page(_existing_draft_view(), lookup=form, status=status)
     except DomainError as error:
-        if error.code == "no_draft":
-            raise
-        view = _existing_draft_view()
-        return _members_page(view, lookup=form, refusal=refusal_text(error.code), status=429)
+        return _members_refusal(error, lookup=form)
     apply_problems(form, outcome.checked.problems)
     view = _existing_draft_view()
     if outcome.found is not None:
@@ -294,29 +286,31 @@ def _after_member_change(view: service.DraftView, **forms: Any) -> tuple[str, in
 @access(Rule.CITIZEN)
 @accepts(form=("relation", "cancel"))
 def register_members_add() -> tuple[str, int] | Response:
+    """The person found, with their relation to the declarant; or cancelled."""
     form = MemberAddForm()
     try:
         relation = answers("relation").get("relation", "")
-    except InputRefused as refused:
-        apply_problems(form, refused.problems)
-        return _members_page(_existing_draft_view(), add=form, status=refusal_status())
-    if pressed("cancel"):
-        service.cancel_pending_member(db.session, signed_in_person_id(), _retention())
-        return _after_member_change(_existing_draft_view())
-    try:
-        checked = service.add_pending_member(
-            db.session, signed_in_person_id(), relation, _retention()
-        )
+        if pressed("cancel"):
+            service.cancel_pending_member(db.session, signed_in_person_id(), _retention())
+            return _after_member_change(_existing_draft_view())
+        service.add_pending_member(db.session, signed_in_person_id(), relation, _retention())
+    except Invalid as invalid:
+        status = show_invalid(form, invalid)
+        return _members_page(_existing_draft_view(), add=form, status=status)
     except DomainError as error:
-        if error.code == "no_draft":
-            raise
-        return _members_page(_existing_draft_view(), refusal=refusal_text(error.code))
+        return _members_refusal(error)
     view = _existing_draft_view()
-    if not checked.valid:
-        apply_problems(form, checked.problems)
-        return _members_page(view, add=form)
     added = view.members[-1].person.full_name(current_language())
     return _after_member_change(view, notice=_("%(name)s is added to the household.", name=added))
+
+
+def _members_refusal(error: DomainError, **forms: Any) -> tuple[str, int]:
+    """The members' page with what was refused; without a draft, the refusal page."""
+    if error.code == "no_draft":
+        raise error
+    status = 429 if error.code == "too_many_lookups" else 200
+    return _members_page(_existing_draft_view(), refusal=refusal_text(error.code), status=status,
+                         **forms)  # fmt: skip
 
 
 @bp.post("/household/register/members/<member_key:key>/remove")
@@ -357,54 +351,27 @@ def register_details() -> str | Response:
 @access(Rule.CITIZEN)
 @accepts(form=(*validation.MEMBER_FIELDS, "continue"), query=("return",))
 def register_member_details(key: str) -> str | tuple[str, int] | Response:
+    """One member's relation, marital status, education, activity, coverage."""
     view = _draft_view()
-    if view is None:
-        return redirect(url_for("citizen.register"))
-    try:
-        member = view.member(key)
-    except DomainError:
-        return redirect(url_for("citizen.register_details"))
-    if request.method == "POST":
-        raw, checked, status = _saved_or_refused(
-            validation.MEMBER_FIELDS,
-            lambda raw: service.save_member_details(
+    member = view.find_member(key) if view else None
+    if view is None or member is None:
+        return redirect(url_for("citizen.register_details" if view else "citizen.register"))
+    if request.method == "GET":
+        form = MemberDetailsForm(data=member.details_raw)
+        return render_template("citizen/register/member_details.html", form=form, member=member,
+                               raw=member.details_raw)  # fmt: skip
+    return _answers_sent(
+        QuestionPage(
+            template="citizen/register/member_details.html",
+            fragment="citizen/register/_member_form.html",
+            context={"member": member},
+            fields=validation.MEMBER_FIELDS,
+            save=lambda raw: service.save_member_details(
                 db.session, signed_in_person_id(), key, raw, _retention()
             ),
+            make_form=lambda _raw: MemberDetailsForm(),
+            next_step=lambda: service.step_after(view, "member_details", key),
         )
-        form = MemberDetailsForm()
-        if _inline():
-            apply_problems(form, checked.problems, only=_touched(raw))
-            return render_template(
-                "citizen/register/_member_form.html", form=form, member=member, raw=raw
-            ), status
-        if checked.valid:
-            return redirect(_after_member_details(key))
-        apply_problems(form, checked.problems)
-        return render_template(
-            "citizen/register/member_details.html",
-            form=form,
-            member=member,
-            raw=raw,
-            page_has_errors=True,
-        ), status
-    form = MemberDetailsForm(data=member.details_raw)
-    return render_template(
-        "citizen/register/member_details.html", form=form, member=member, raw=member.details_raw
-    )
-
-
-def _after_member_details(key: str) -> str:
-    if query("return") == "check":
-        return url_for("citizen.register_check")
-    view = _existing_draft_view()
-    keys = [m.key for m in view.members]
-    following = [m for m in view.members[keys.index(key) + 1 :] if m.status != service.COMPLETED]
-    if following:
-        return url_for("citizen.register_member_details", key=following[0].key)
-    return (
-        url_for("citizen.register_housing")
-        if view.statuses["housing"] == service.NOT_STARTED
-        else url_for("citizen.register")
     )
 
 
@@ -415,34 +382,33 @@ def _after_member_details(key: str) -> str:
 @access(Rule.CITIZEN)
 @accepts(form=("submission_key", "honour", "consent"))
 def register_check() -> str | tuple[str, int] | Response:
+    """Check your answers, then declare on one's honour and consent."""
     form = DeclarationForm()
     if request.method == "POST":
-        try:
-            sent = answers("submission_key", "honour", "consent")
-            service.submit_registration(
-                db.session,
-                signed_in_person_id(),
-                sent.get("submission_key", ""),
-                honour=ticked("honour"),
-                consent=ticked("consent"),
-                actor=current_actor(),
-            )
-        except DomainError as error:
-            view = _draft_view()
-            if view is None:
-                return redirect(url_for("citizen.register"))
-            form.submission_key.data = view.draft.submission_key
-            if error.code in ("declaration_missing", "invalid"):
-                apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-                status = 400 if isinstance(error, InputRefused) else 200
-                return _check_page(view, form), status
-            return _check_page(view, form, refusal=refusal_text(error.code)), 409
-        return redirect(url_for("citizen.register_confirmation"))
+        return _declare(form)
     view = _draft_view()
     if view is None or not view.ready:
         return redirect(url_for("citizen.register"))
     form.submission_key.data = view.draft.submission_key
     return _check_page(view, form)
+
+
+def _declare(form: DeclarationForm) -> str | tuple[str, int] | Response:
+    try:
+        sent = answers("submission_key", "honour", "consent")
+        service.submit_registration(db.session, signed_in_person_id(),
+                                    sent.get("submission_key", ""), honour=ticked("honour"),
+                                    consent=ticked("consent"), actor=current_actor())  # fmt: skip
+    except DomainError as error:
+        view = _draft_view()
+        if view is None:
+            return redirect(url_for("citizen.register"))
+        form.submission_key.data = view.draft.submission_key
+        if isinstance(error, Invalid):
+            status = show_invalid(form, error)
+            return _check_page(view, form), status
+        return _check_page(view, form, refusal=refusal_text(error.code)), 409
+    return redirect(url_for("citizen.register_confirmation"))
 
 
 def _check_page(view: service.DraftView, form: DeclarationForm, refusal: str | None = None) -> str:
@@ -455,11 +421,8 @@ def _check_page(view: service.DraftView, form: DeclarationForm, refusal: str | N
         declaration=service.declaration_of(view, clock.today()),
         people={m.person.idcs: m.person for m in view.members},
         links={
-            "residence": url_for("citizen.register_residence", **back),
-            "members": url_for("citizen.register_members"),
-            "housing": url_for("citizen.register_housing", **back),
-            "equipment": url_for("citizen.register_equipment", **back),
-            "spending": url_for("citizen.register_spending", **back),
+            **{name: task_url(name, **back) for name in SECTIONS},
+            "members": task_url("members"),
         },
         member_links={
             index: url_for("citizen.register_member_details", key=m.key, **back)

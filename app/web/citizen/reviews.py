@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, Invalid, NotFound
 from app.extensions import db
 from app.integrations.document_store import document_store
 from app.integrations.virus_scanner import virus_scanner
-from app.services import household_life as life
-from app.services import reviews
+from app.models import ReviewRequest
+from app.services import review_filing
 from app.web.access import Rule, access, current_actor, signed_in_person_id
 from app.web.citizen import bp
 from app.web.documents import download
@@ -25,7 +34,7 @@ from app.web.input_boundary import (
     uploaded_files,
 )
 from app.web.messages import refusal_text
-from app.web.questionnaire_forms import apply_problems
+from app.web.questionnaire_forms import show_invalid
 from app.web.review_forms import MAX_FILE_MB, MAX_FILES, ReviewRequestForm
 
 
@@ -33,63 +42,72 @@ from app.web.review_forms import MAX_FILE_MB, MAX_FILES, ReviewRequestForm
 @access(Rule.CITIZEN)
 @accepts(form=("reason", "explanation", "submission_key"), files="documents")
 def review_new() -> str | tuple[str, int] | Response:
-    try:
-        reader = life.declarant_of_household(db.session, signed_in_person_id())
-    except DomainError as error:
-        if error.code == "no_household":
-            return render_template("citizen/no_household.html"), 404
-        abort(403)
-    existing = reviews.open_review(db.session, reader.household.id)
+    """The declarant files a review request: reason, explanation, documents."""
+    asking = _asking()
     form = ReviewRequestForm()
-    page: dict[str, Any] = {
-        "form": form,
-        "existing": existing,
-        "max_files": MAX_FILES,
-        "max_mb": MAX_FILE_MB,
-    }
-    key_kind = f"review:{reader.household.id}"
-    form.submission_key.data = new_submission_key(key_kind)
+    form.submission_key.data = new_submission_key(asking.key_kind)
     if request.method == "GET":
-        return render_template("citizen/reviews/new.html", **page)
-
+        return _new_page(form, asking)
     files = uploaded_files()
     try:
-        sent = answers("reason", "explanation")
-        filing = reviews.Filing(
-            reason=sent.get("reason", ""),
-            explanation=sent.get("explanation", ""),
-            submission_key=submission_key(key_kind),
-            files=files,
-        )
-        review = reviews.file_review(
-            db.session,
-            signed_in_person_id(),
-            current_actor(),
-            filing,
-            document_store(),
-            virus_scanner(),
-            current_app.config["REVIEW_DUE_DAYS"],
-        )
-    except DomainError as error:
-        if error.code != "invalid":
-            page["refusal"] = refusal_text(error.code)
-            return render_template("citizen/reviews/new.html", page_has_errors=True, **page), 409
-        apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-        if not isinstance(error, InputRefused):
-            form.submission_key.data = filing.submission_key
+        review = _file(asking, files)
+    except Invalid as invalid:
+        status = show_invalid(form, invalid)
+        if not isinstance(invalid, InputRefused):  # the same key again: sent twice, filed once
+            form.submission_key.data = submission_key(asking.key_kind)
         # Browsers cannot keep chosen files across pages: say so when files were sent.
-        page["choose_again"] = bool(files)
-        status = 400 if isinstance(error, InputRefused) else 200
-        return render_template("citizen/reviews/new.html", page_has_errors=True, **page), status
+        return _new_page(form, asking, choose_again=bool(files), page_has_errors=True), status
+    except DomainError as error:
+        return _new_page(form, asking, refusal=refusal_text(error.code), page_has_errors=True), 409
     flash("review_filed", "success")
     return redirect(url_for("citizen.review", number=review.number))
+
+
+def _asking() -> review_filing.Asking:
+    """The declarant's household, or the page that says why not."""
+    try:
+        return review_filing.asking(db.session, signed_in_person_id())
+    except DomainError as error:
+        if error.code == "no_household":
+            abort(make_response(render_template("citizen/no_household.html"), 404))
+        abort(403)
+
+
+def _new_page(form: ReviewRequestForm, asking: review_filing.Asking, **page: Any) -> str:
+    return render_template(
+        "citizen/reviews/new.html",
+        form=form,
+        existing=asking.open_review,
+        max_files=MAX_FILES,
+        max_mb=MAX_FILE_MB,
+        **page,
+    )
+
+
+def _file(asking: review_filing.Asking, files: list[Any]) -> ReviewRequest:
+    sent = answers("reason", "explanation")
+    filing = review_filing.Filing(
+        reason=sent.get("reason", ""),
+        explanation=sent.get("explanation", ""),
+        submission_key=submission_key(asking.key_kind),
+        files=files,
+    )
+    return review_filing.file_review(
+        db.session,
+        signed_in_person_id(),
+        current_actor(),
+        filing,
+        document_store(),
+        virus_scanner(),
+        current_app.config["REVIEW_DUE_DAYS"],
+    )
 
 
 @bp.get("/reviews/<review_number:number>")
 @access(Rule.CITIZEN)
 def review(number: str) -> str:
     try:
-        found = reviews.review_for_member(db.session, signed_in_person_id(), number)
+        found = review_filing.review_for_member(db.session, signed_in_person_id(), number)
     except NotFound:
         abort(404)
     return render_template("citizen/reviews/show.html", review=found)
@@ -99,8 +117,8 @@ def review(number: str) -> str:
 @access(Rule.CITIZEN)
 def review_document(number: str, document_id: int) -> Response:
     try:
-        found = reviews.review_for_member(db.session, signed_in_person_id(), number)
-        document = reviews.document_of(found, document_id)
+        found = review_filing.review_for_member(db.session, signed_in_person_id(), number)
+        document = review_filing.document_of(found, document_id)
     except NotFound:
         abort(404)
     return download(document)

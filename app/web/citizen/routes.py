@@ -5,7 +5,7 @@ from flask import abort, render_template
 from app import clock
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.services import registration, reviews
+from app.services import registration, review_filing
 from app.services.households import overview_for_person
 from app.services.score_overview import score_overview
 from app.web.access import Rule, access, acting_for, current_account, signed_in_person_id
@@ -50,7 +50,7 @@ def me() -> str:
         due=due,
         today=clock.today(),
         receipt=registration.latest_receipt(db.session, overview.person.id),
-        reviews=reviews.reviews_of_household(db.session, overview.household.id)
+        reviews=review_filing.reviews_of_household(db.session, overview.household.id)
         if overview.household is not None
         else [],
         language_form=None if acting_for() else message_language_form(account.preferred_locale),
@@ -72,5 +72,5 @@ def score() -> str | tuple[str, int]:
         overview=overview,
         describe_fact=describe_fact,
         is_declarant=overview.household.declarant_id == signed_in_person_id(),
-        reviews=reviews.reviews_of_household(db.session, overview.household.id),
+        reviews=review_filing.reviews_of_household(db.session, overview.household.id),
     )

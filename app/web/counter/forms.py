@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from app.services.counter import IDENTITY_CHECK_REASONS
+from app.domain.identity_check import IDENTITY_CHECK_REASONS
 from app.web import labels
 from app.web.forms import DatePartsField
 

@@ -6,11 +6,13 @@ in a URL: an ID number must not end up in logs or browser history.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
-from app.domain.errors import DomainError, NotFound
-from app.domain.validation import Problem
+from app.domain.errors import DomainError, Invalid, NotFound
+from app.domain.identity_check import IdentityCheck
 from app.extensions import db
 from app.models import Person
 from app.services import counter
@@ -25,12 +27,12 @@ from app.web.access import (
 )
 from app.web.counter import bp
 from app.web.counter.forms import CodeForm, IdentityCheckForm, SearchForm
-from app.web.input_boundary import InputRefused, accepts, answers
-from app.web.messages import problem_text, refusal_text
-from app.web.questionnaire_forms import apply_problems
+from app.web.input_boundary import accepts, answers
+from app.web.messages import refusal_text
+from app.web.questionnaire_forms import show_invalid
 
 CHANNEL = "counter"
-# In the order of counter.IdentityCheck's fields.
+# In the order of IdentityCheck's fields.
 IDENTITY_CHECK_FIELDS = ("cnie", "expires_on", "reason", "note")
 CANDIDATE_KEY = "counter_person_id"
 
@@ -59,27 +61,23 @@ def _start(assisted_id: int) -> Response:
 @access(Rule.COUNTER_AGENT)
 @accepts(form=("id_type", "number"))
 def home() -> str | tuple[str, int] | Response:
+    """Find the citizen by the exact number on their card."""
     form = SearchForm()
     if not form.is_submitted():
         return render_template("counter/home.html", form=form)
     try:
         sent = answers("id_type", "number")
-    except InputRefused as refused:
-        apply_problems(form, refused.problems)
-        return render_template("counter/home.html", form=form, page_has_errors=True), 400
-    number = sent.get("number", "")
-    if not number.strip():
-        form.number.errors = [problem_text(Problem("enter_id_number"))]
-        return render_template("counter/home.html", form=form, page_has_errors=True)
-    try:
-        found = counter.find_citizen(db.session, _agent(), sent.get("id_type") or "cnie", number)
+        found = counter.find_citizen(db.session, _agent(), sent.get("id_type") or "cnie",
+                                     sent.get("number", ""))  # fmt: skip
+    except Invalid as invalid:
+        status = show_invalid(form, invalid)
+        return render_template("counter/home.html", form=form, page_has_errors=True), status
     except NotFound:
         form.number.errors = [refusal_text("citizen_not_found")]
         return render_template("counter/home.html", form=form, page_has_errors=True), 404
     except DomainError as error:
-        return render_template(
-            "counter/home.html", form=form, refusal=refusal_text(error.code)
-        ), 429
+        return render_template("counter/home.html", form=form,
+                               refusal=refusal_text(error.code), page_has_errors=True), 429  # fmt: skip
     session[CANDIDATE_KEY] = found.person.id
     return redirect(url_for("counter.citizen"))
 
@@ -113,30 +111,30 @@ def send_code() -> Response | tuple[str, int]:
 @access(Rule.COUNTER_AGENT)
 @accepts(form=("code",))
 def enter_code() -> str | tuple[str, int] | Response:
-    person = _candidate()
-    form = CodeForm()
+    """The code the citizen reads out: the session opens."""
+    person, form = _candidate(), CodeForm()
     if not form.is_submitted():
-        return render_template("counter/code.html", form=form, person=person)
+        return _code_page(form, person)
     try:
-        code = answers("code").get("code", "")
-        if not code.strip():
-            form.code.errors = [problem_text(Problem("enter_code"))]
-            return render_template("counter/code.html", form=form, person=person,
-                                   page_has_errors=True)  # fmt: skip
-        assisted = counter.open_with_code(db.session, _agent(), person.id, code,
+        assisted = counter.open_with_code(db.session, _agent(), person.id,
+                                          answers("code").get("code", ""),
                                           current_app.config["SECRET_KEY"],
                                           current_app.config["ASSISTED_SESSION_MINUTES"])  # fmt: skip
+    except Invalid as invalid:
+        status = show_invalid(form, invalid)
     except DomainError as error:
-        if isinstance(error, InputRefused):
-            apply_problems(form, error.problems)
-            status = 400
-        else:
-            form.code.errors = [refusal_text(error.code)]
-            status = 429 if error.code == "consent_locked" else 200
-        return render_template(
-            "counter/code.html", form=form, person=person, page_has_errors=True
-        ), status
-    return _start(assisted.id)
+        form.code.errors = [refusal_text(error.code)]
+        status = 429 if error.code == "consent_locked" else 200
+    else:
+        return _start(assisted.id)
+    return _code_page(form, person, page_has_errors=True), status
+
+
+def _code_page(form: CodeForm, person: Person, **page: Any) -> str:
+    return render_template("counter/code.html", form=form, person=person,
+                           code_digits=counter.CODE_DIGITS,
+                           code_minutes=int(counter.CODE_LIFETIME.total_seconds() // 60),
+                           **page)  # fmt: skip
 
 
 @bp.route("/citizen/identity-check", methods=["GET", "POST"])
@@ -149,14 +147,14 @@ def identity_check() -> str | tuple[str, int] | Response:
         return render_template("counter/identity_check.html", form=form, person=person)
     try:
         sent = answers(*IDENTITY_CHECK_FIELDS)
-        check = counter.IdentityCheck(*(sent.get(name, "") for name in IDENTITY_CHECK_FIELDS))
+        check = IdentityCheck(*(sent.get(name, "") for name in IDENTITY_CHECK_FIELDS))
         assisted = counter.open_with_identity_check(db.session, _agent(), person.id, check,
                                                     current_app.config["ASSISTED_SESSION_MINUTES"])  # fmt: skip
+    except Invalid as invalid:
+        status = show_invalid(form, invalid)
+        return render_template("counter/identity_check.html", form=form, person=person,
+                               page_has_errors=True), status  # fmt: skip
     except DomainError as error:
-        if error.code == "invalid":
-            apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-            return render_template("counter/identity_check.html", form=form, person=person,
-                                   page_has_errors=True), (400 if isinstance(error, InputRefused) else 200)  # fmt: skip
         return render_template("counter/identity_check.html", form=form, person=person,
                                refusal=refusal_text(error.code), page_has_errors=True), 409  # fmt: skip
     return _start(assisted.id)

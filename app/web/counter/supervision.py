@@ -10,15 +10,16 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from app.domain.errors import DomainError, NotFound
+from app.domain.errors import DomainError, Invalid, NotFound
 from app.extensions import db
 from app.services import counter_supervision
+from app.services.actors import Actor
 from app.web.access import Rule, access, current_staff_actor
 from app.web.counter import bp
 from app.web.counter.forms import SupervisionForm
-from app.web.input_boundary import InputRefused, accepts, answers
+from app.web.input_boundary import accepts, answers
 from app.web.messages import refusal_text
-from app.web.questionnaire_forms import apply_problems
+from app.web.questionnaire_forms import show_invalid
 
 CHANNEL = "supervision"
 
@@ -43,27 +44,33 @@ def _page(item: counter_supervision.SessionToCheck, form: SupervisionForm, statu
 @access(Rule.COUNTER_SUPERVISOR)
 @accepts(form=("outcome", "comment"))
 def supervision_session(session_id: int) -> tuple[str, int] | Response:
+    """One session opened on an identity check: what the agent saw, and the check."""
     supervisor = current_staff_actor(CHANNEL)
     form = SupervisionForm()
     try:
         if not form.is_submitted():
-            return _page(
-                counter_supervision.open_session_to_check(db.session, supervisor, session_id), form
-            )
+            item = counter_supervision.open_session_to_check(db.session, supervisor, session_id)
+            return _page(item, form)
         sent = answers("outcome", "comment")
         counter_supervision.record_check(db.session, supervisor, session_id,
                                          sent.get("outcome", ""), sent.get("comment", ""))  # fmt: skip
     except NotFound:
         abort(404)
     except DomainError as error:
-        try:
-            item = counter_supervision.session_to_check(db.session, supervisor, session_id)
-        except NotFound:
-            abort(404)
-        if error.code == "invalid":
-            apply_problems(form, error.details["problems"])  # type: ignore[arg-type]
-            return _page(item, form, 400 if isinstance(error, InputRefused) else 200,
-                         page_has_errors=True)  # fmt: skip
-        return _page(item, form, 409, refusal=refusal_text(error.code), page_has_errors=True)
+        return _check_refused(supervisor, session_id, form, error)
     flash("session_checked", "success")
     return redirect(url_for("counter.supervision_queue"))
+
+
+def _check_refused(
+    supervisor: Actor, session_id: int, form: SupervisionForm, error: DomainError
+) -> tuple[str, int]:
+    """The session again, with the problems on their fields or the refusal."""
+    try:
+        item = counter_supervision.session_to_check(db.session, supervisor, session_id)
+    except NotFound:
+        abort(404)
+    if isinstance(error, Invalid):
+        status = show_invalid(form, error)
+        return _page(item, form, status, page_has_errors=True)
+    return _page(item, form, 409, refusal=refusal_text(error.code), page_has_errors=True)

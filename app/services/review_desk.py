@@ -1,12 +1,14 @@
-"""Review requests (DOMAIN.md, "Review request").
+"""The reviewers' desk: the queue, a case, and its decision (docs/domain.md, "Review request").
 
-The declarant contests the score with a reason, an explanation and up to 5
-documents. A reviewer takes the request, looks at the household's data and
-its score, and decides with a written reason: the score is upheld, or the
-data is corrected, which makes a new version and a new score.
+A reviewer takes a request, looks at the household's data and its score, and
+decides with a written reason: the score is upheld, or the data is
+corrected through the same rules as the declarant's changes, which makes a
+new version and a new score. A correction that would change the household's
+eligibility for any programme takes effect only when a second reviewer
+approves it (four eyes). The moves between statuses are
+``domain.review_status``; filing is ``review_filing``.
 
-A correction that would change the household's eligibility for any
-programme takes effect only when a second reviewer approves it (four eyes).
+The queue itself is ``review_queue``.
 
 Every time staff open a household's data, an access record is written: the
 citizen sees them on the privacy page.
@@ -14,298 +16,36 @@ citizen sees them on the privacy page.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from app import clock
 from app.db import transaction
-from app.domain import changes, uploads
-from app.domain.errors import DomainError, NotFound
-from app.domain.input_rules import DECISION_REASON_MAX, EXPLANATION_MAX
+from app.domain import changes, review_status
+from app.domain.errors import DomainError, Invalid, NotFound
+from app.domain.input_rules import DECISION_REASON_MAX
+from app.domain.review_status import ReviewStatus
 from app.domain.scoring import compute_score
 from app.domain.scoring.programmes import programmes_in_force
 from app.domain.validation import Problem
-from app.integrations.document_store import DocumentStore
-from app.integrations.virus_scanner import VirusScanner
 from app.models import (
     Household,
-    HouseholdStatus,
     HouseholdVersion,
     Person,
     StaffUser,
 )
-from app.models.reviews import OPEN_STATUSES, REVIEW_REASONS, ReviewDocument, ReviewRequest
+from app.models.reviews import ReviewDocument, ReviewRequest
 from app.services import audit, household_life
 from app.services.accounts import staff_of
 from app.services.actors import Actor
 from app.services.outbox import notify
+from app.services.review_filing import document_of
 from app.services.score_overview import ScoreOverview, household_overview
 from app.services.scoring import active_model, current_score
-
-DUE_SOON = timedelta(days=7)
-
-
-# -- filing -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Filing:
-    """What the declarant sent: files as (name as sent, bytes)."""
-
-    reason: str
-    explanation: str
-    submission_key: str
-    files: list[tuple[str, bytes]] = field(default_factory=list)
-
-
-def check_filing(
-    filing: Filing, scanner: VirusScanner
-) -> tuple[dict[str, Problem], list[uploads.AcceptedFile]]:
-    """The problems with a filing, by field, and its files as they will be stored."""
-    problems: dict[str, Problem] = {}
-    if filing.reason not in REVIEW_REASONS:
-        problems["reason"] = Problem("choose")
-    explanation = filing.explanation.strip()
-    if not explanation:
-        problems["explanation"] = Problem("enter_explanation")
-    elif len(explanation) > EXPLANATION_MAX:
-        problems["explanation"] = Problem("too_long", {"max": EXPLANATION_MAX})
-    accepted, problem = uploads.check_files(filing.files)
-    infected = next((f for f in accepted if not scanner.is_clean(f.content)), None)
-    if problem is None and infected is not None:
-        problem = Problem("file_infected", {"name": infected.name})
-    if problem is not None:
-        problems["documents"] = problem
-    return problems, accepted
-
-
-def open_review(db: Session, household_id: int) -> ReviewRequest | None:
-    return db.scalar(
-        select(ReviewRequest).where(
-            ReviewRequest.household_id == household_id, ReviewRequest.status.in_(OPEN_STATUSES)
-        )
-    )
-
-
-def filed_with_key(db: Session, household_id: int, submission_key: str) -> ReviewRequest | None:
-    """The household's request filed with this key, if any (never another household's)."""
-    return db.scalar(
-        select(ReviewRequest).where(
-            ReviewRequest.household_id == household_id,
-            ReviewRequest.submission_key == submission_key,
-        )
-    )
-
-
-def file_review(
-    db: Session,
-    person_id: int,
-    actor: Actor,
-    filing: Filing,
-    store: DocumentStore,
-    scanner: VirusScanner,
-    due_days: int,
-) -> ReviewRequest:
-    """File a review for the person's household. The same submission key again,
-    in sequence or at the same moment, gives the first request; a second open
-    request is refused. Keys are issued by the server: an empty one is refused.
-    Files are checked whole and scanned before anything is stored (``uploads``)."""
-    if not filing.submission_key:
-        raise DomainError("stale_form")
-    household = household_life.declarant_of_household(db, person_id).household
-    done = filed_with_key(db, household.id, filing.submission_key)
-    if done is not None:
-        return done
-    if household.status != HouseholdStatus.ACTIVE.value:
-        raise DomainError("deregistered")
-    problems, accepted = check_filing(filing, scanner)
-    if problems:
-        raise DomainError("invalid", problems=problems)
-    existing = open_review(db, household.id)
-    if existing is not None:
-        if existing.submission_key == filing.submission_key:
-            return existing  # its twin, sent at the same moment, was recorded first
-        raise DomainError("review_open", number=existing.number)
-
-    # Bytes first, outside the transaction; removed again if the request is not recorded.
-    stored = [store.save(file.content) for file in accepted]
-    try:
-        with transaction(db):
-            review = _record_filing(
-                db, household, person_id, actor, filing, accepted, stored, due_days
-            )
-            return review
-    except IntegrityError as error:
-        for name in stored:
-            store.delete(name)
-        done = filed_with_key(db, household.id, filing.submission_key)
-        if done is not None:  # the same form, sent twice at once
-            return done
-        if "uq_review_requests_open_household" in str(error.orig):
-            raise DomainError("review_open") from error
-        if "uq_review_requests_submission_key" in str(error.orig):
-            raise DomainError("stale_form") from error  # the key of another household's form
-        raise
-    except BaseException:
-        for name in stored:
-            store.delete(name)
-        raise
-
-
-def _record_filing(
-    db: Session,
-    household: Household,
-    person_id: int,
-    actor: Actor,
-    filing: Filing,
-    accepted: list[uploads.AcceptedFile],
-    stored: list[str],
-    due_days: int,
-) -> ReviewRequest:
-    now = clock.now()
-    score = current_score(db, household)
-    review = ReviewRequest(
-        # A placeholder until the id is known: the number is built from it.
-        number=f"pending-{secrets.token_hex(8)}",
-        submission_key=filing.submission_key,
-        household_id=household.id,
-        filed_by_person_id=person_id,
-        filed_by_account_id=actor.account_id,
-        reason=filing.reason,
-        explanation=filing.explanation.strip(),
-        contested_score_id=score.id if score else None,
-        status="submitted",
-        submitted_at=now,
-        due_on=now.date() + timedelta(days=due_days),
-    )
-    db.add(review)
-    db.flush()
-    review.number = f"REV-{now.year}-{review.id:06d}"
-    for file, storage_name in zip(accepted, stored, strict=True):
-        db.add(
-            ReviewDocument(
-                review=review,
-                storage_name=storage_name,
-                original_name=file.name,
-                content_type=file.file_type.content_type,
-                size=len(file.content),
-                sha256=hashlib.sha256(file.content).hexdigest(),
-                uploaded_at=now,
-            )
-        )
-    audit.record(db, actor, "review_filed", subject_type="review", subject_id=review.number,
-                 on_behalf_of_person_id=person_id,
-                 details={"reason": filing.reason, "documents": len(stored)})  # fmt: skip
-    declarant = db.get(Person, household.declarant_id)
-    assert declarant is not None
-    notify(db, "review_filed", declarant, household_id=household.id,
-           payload={"number": review.number, "due_on": review.due_on.isoformat()})  # fmt: skip
-    return review
-
-
-# -- what the household sees --------------------------------------------------------------
-
-
-def reviews_of_household(db: Session, household_id: int) -> list[ReviewRequest]:
-    return list(
-        db.scalars(
-            select(ReviewRequest)
-            .where(ReviewRequest.household_id == household_id)
-            .order_by(ReviewRequest.id.desc())
-        )
-    )
-
-
-def review_for_member(db: Session, person_id: int, number: str) -> ReviewRequest:
-    """A review of the person's own household (adult members). Another
-    household's review is "not found", exactly like one that does not exist."""
-    try:
-        reader = household_life.reader_of_household(db, person_id)
-    except DomainError as error:
-        raise NotFound() from error
-    review = db.scalar(select(ReviewRequest).where(ReviewRequest.number == number))
-    if review is None or review.household_id != reader.household.id:
-        raise NotFound()
-    return review
-
-
-def document_of(review: ReviewRequest, document_id: int) -> ReviewDocument:
-    document = next((d for d in review.documents if d.id == document_id), None)
-    if document is None:
-        raise NotFound()
-    return document
-
-
-# -- the reviewers' queue ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QueueFilters:
-    status: str = "open"  # open, submitted, in_review, awaiting_approval, decided, all
-    reason: str = ""
-    region: str = ""
-    due: str = ""  # "", soon, overdue
-    mine: bool = False
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    reviews: list[ReviewRequest]
-    total: int
-    page: int
-    pages: int
-    staff: dict[int, StaffUser]
-
-
-QUEUE_PAGE_SIZE = 25
-
-
-def queue(
-    db: Session, filters: QueueFilters, actor: Actor, page: int = 1, today: date | None = None
-) -> QueuePage:
-    """Review requests, the most urgent first."""
-    today = today or clock.today()
-    conditions: list[ColumnElement[bool]] = []
-    if filters.status == "open":
-        conditions.append(ReviewRequest.status.in_(OPEN_STATUSES))
-    elif filters.status in (*OPEN_STATUSES, "decided"):
-        conditions.append(ReviewRequest.status == filters.status)
-    if filters.reason in REVIEW_REASONS:
-        conditions.append(ReviewRequest.reason == filters.reason)
-    if filters.region:
-        conditions.append(Household.region == filters.region)
-    if filters.due == "overdue":
-        conditions += [ReviewRequest.status.in_(OPEN_STATUSES), ReviewRequest.due_on < today]
-    elif filters.due == "soon":
-        conditions += [
-            ReviewRequest.status.in_(OPEN_STATUSES),
-            ReviewRequest.due_on.between(today, today + DUE_SOON),
-        ]
-    if filters.mine:
-        conditions.append(ReviewRequest.assigned_to_account_id == actor.account_id)
-    base = select(ReviewRequest).join(Household, ReviewRequest.household_id == Household.id)
-    if conditions:
-        base = base.where(and_(*conditions))
-    total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
-    pages = max(1, -(-total // QUEUE_PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    rows = list(
-        db.scalars(
-            base.order_by(ReviewRequest.due_on, ReviewRequest.id)
-            .offset((page - 1) * QUEUE_PAGE_SIZE)
-            .limit(QUEUE_PAGE_SIZE)
-        )
-    )
-    assigned = {r.assigned_to_account_id for r in rows if r.assigned_to_account_id}
-    return QueuePage(rows, total, page, pages, staff_of(db, assigned))
 
 
 def find_review(db: Session, number: str) -> ReviewRequest:
@@ -331,8 +71,8 @@ def take(db: Session, number: str, actor: Actor) -> ReviewRequest:
     """Assign a submitted request to the reviewer. Taking one's own again is harmless."""
     with transaction(db):
         review = _locked_review(db, number)
-        if review.status == "submitted":
-            review.status = "in_review"
+        if review_status.may(review.status, "take"):
+            review.status = review_status.after(review.status, "take")
             review.assigned_to_account_id = actor.account_id
             review.taken_at = clock.now()
             audit.record(db, actor, "review_taken", subject_type="review", subject_id=number,
@@ -364,11 +104,18 @@ def record_data_opened(db: Session, review: ReviewRequest, actor: Actor) -> None
                  details={"purpose": "review", "review": review.number})  # fmt: skip
 
 
+def correction_under_way(db: Session, number: str, actor: Actor) -> ReviewRequest:
+    """The request a reviewer is correcting, while its answers are checked or sent."""
+    review = find_review(db, number)
+    _assigned(review, actor, "decide")
+    return review
+
+
 def open_correction(db: Session, number: str, actor: Actor) -> ReviewRequest:
     """The request a reviewer is correcting the data of, with an access record."""
     with transaction(db):
         review = find_review(db, number)
-        _assigned(review, actor)
+        _assigned(review, actor, "decide")
         record_data_opened(db, review, actor)
         return review
 
@@ -414,7 +161,7 @@ def _pending_differences(
     db: Session, review: ReviewRequest, current: HouseholdVersion
 ) -> list[changes.Difference] | None:
     pending = review.pending_correction
-    if review.status != "awaiting_approval" or pending is None:
+    if review.status != ReviewStatus.AWAITING_APPROVAL or pending is None:
         return []
     if int(pending["base_version"]) != current.number:
         return None
@@ -459,19 +206,19 @@ def _reason_problems(reason: str) -> dict[str, Problem]:
 def _checked_reason(reason: str) -> str:
     problems = _reason_problems(reason)
     if problems:
-        raise DomainError("invalid", problems=problems)
+        raise Invalid(problems)
     return reason.strip()
 
 
-def _assigned(review: ReviewRequest, actor: Actor) -> None:
-    if review.status != "in_review":
-        raise DomainError("review_not_in_review")
+def _assigned(review: ReviewRequest, actor: Actor, act: str) -> None:
+    """The request is where ``act`` starts, and in this reviewer's hands."""
+    review_status.after(review.status, act)
     if review.assigned_to_account_id != actor.account_id:
         raise DomainError("taken_by_other")
 
 
 def _decide(db: Session, review: ReviewRequest, actor: Actor, decision: str, reason: str) -> None:
-    review.status = "decided"
+    review.status = ReviewStatus.DECIDED
     review.decision = decision
     review.decision_reason = reason
     review.decided_at = clock.now()
@@ -491,7 +238,7 @@ def uphold(db: Session, number: str, actor: Actor, reason: str) -> ReviewRequest
     reason = _checked_reason(reason)
     with transaction(db):
         review = _locked_review(db, number)
-        _assigned(review, actor)
+        _assigned(review, actor, "decide")
         _decide(db, review, actor, "upheld", reason)
         return review
 
@@ -527,18 +274,15 @@ def correct(
         pending = review.pending_correction or {}
         if pending.get("submission_key") == change.submission_key:
             return Correction(review, applied=False)
-        _assigned(review, actor)
+        _assigned(review, actor, "decide")
         household = review.household
         declarant_id = household.declarant_id
         try:
             after = household_life.preview_change(db, declarant_id, actor, change)
-        except DomainError as error:
-            if error.code == "invalid":  # every problem at once: the answers' and the reason's
-                problems = {**error.details["problems"], **reason_problems}  # type: ignore[dict-item]
-                raise DomainError("invalid", problems=problems) from error
-            raise
+        except Invalid as invalid:  # every problem at once: the answers' and the reason's
+            raise Invalid({**invalid.problems, **reason_problems}) from invalid
         if reason_problems:
-            raise DomainError("invalid", problems=reason_problems)
+            raise Invalid(reason_problems)
         reason = reason.strip()
         score = current_score(db, household)
         today = clock.today()
@@ -547,7 +291,7 @@ def correct(
         gained = tuple(sorted(after_codes - before_codes))
         lost = tuple(sorted(before_codes - after_codes))
         if gained or lost:
-            review.status = "awaiting_approval"
+            review.status = review_status.after(review.status, "propose")
             review.proposed_by_account_id = actor.account_id
             review.pending_correction = {
                 "kind": change.kind,
@@ -576,7 +320,8 @@ def approve(db: Session, number: str, actor: Actor) -> ReviewRequest:
     """
     with transaction(db):
         review = _locked_review(db, number)
-        if review.status != "awaiting_approval" or review.pending_correction is None:
+        review_status.after(review.status, "approve")
+        if review.pending_correction is None:
             raise DomainError("nothing_to_approve")
         if review.proposed_by_account_id == actor.account_id:
             raise DomainError("four_eyes")
@@ -609,8 +354,7 @@ def refuse_correction(db: Session, number: str, actor: Actor, reason: str) -> Re
     reason = _checked_reason(reason)
     with transaction(db):
         review = _locked_review(db, number)
-        if review.status != "awaiting_approval":
-            raise DomainError("nothing_to_approve")
+        review_status.after(review.status, "return")
         if review.proposed_by_account_id == actor.account_id:
             raise DomainError("four_eyes")
         _return_to_reviewer(db, review, actor, "refused", reason)
@@ -620,7 +364,7 @@ def refuse_correction(db: Session, number: str, actor: Actor, reason: str) -> Re
 def _return_to_reviewer(
     db: Session, review: ReviewRequest, actor: Actor, why: str, reason: str | None = None
 ) -> None:
-    review.status = "in_review"
+    review.status = review_status.after(review.status, "return")
     review.pending_correction = None
     audit.record(db, actor, "review_correction_returned", subject_type="review",
                  subject_id=review.number, on_behalf_of_person_id=review.household.declarant_id,
