@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from app.domain import changes
 from app.models import HouseholdVersion, Score
 from app.services.household_life import Reader, confirmation_due, reader_of_household
 
@@ -78,3 +79,47 @@ def household_page(db: Session, person_id: int) -> HouseholdPage:
         .order_by(HouseholdVersion.number.desc())
     )
     return HouseholdPage(reader, [VersionLine(*row) for row in rows])
+
+
+@dataclass(frozen=True)
+class VersionPage:
+    """One version beside the one before it, and the score each got."""
+
+    version: HouseholdVersion
+    previous: HouseholdVersion | None
+    differences: list[changes.Difference]
+    score_before: Score | None
+    score_after: Score | None
+
+    @property
+    def declarations(self) -> list[dict[str, Any]]:
+        return [self.version.declaration, *([self.previous.declaration] if self.previous else [])]
+
+
+def version_page(db: Session, household_id: int, number: int) -> VersionPage | None:
+    """None when the household has no version of that number."""
+    rows = {
+        v.number: v
+        for v in db.scalars(
+            select(HouseholdVersion).where(
+                HouseholdVersion.household_id == household_id,
+                HouseholdVersion.number.in_([number - 1, number]),
+            )
+        )
+    }
+    version = rows.get(number)
+    if version is None:
+        return None
+    previous = rows.get(number - 1)
+    scores = {
+        version_number: score
+        for version_number, score in db.execute(
+            select(HouseholdVersion.number, Score)
+            .join(Score, Score.household_version_id == HouseholdVersion.id)
+            .where(HouseholdVersion.household_id == household_id,
+                   HouseholdVersion.number.in_([number - 1, number]))
+            .order_by(Score.id)
+        )
+    }  # fmt: skip
+    differences = changes.compare(previous.declaration, version.declaration) if previous else []
+    return VersionPage(version, previous, differences, scores.get(number - 1), scores.get(number))

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.domain import changes
 from app.domain.errors import DomainError, Invalid
 from app.extensions import db
-from app.models import HouseholdVersion, Score
 from app.services import counter
 from app.services import household_life as life
-from app.services.household_page import household_page
+from app.services.household_page import household_page, version_page
 from app.services.scoring import current_score, eligibility_of
 from app.web.access import Rule, access, acting_for, current_actor, signed_in_person_id
 from app.web.change_pages import CHANGE_FIELDS, change_page, people_of
@@ -43,17 +41,6 @@ def _declarant() -> life.Reader:
     if not reader.is_declarant:
         abort(403)
     return reader
-
-
-def _version_scores(household_id: int) -> dict[int, Score]:
-    """The latest score of each version of the household."""
-    rows = db.session.execute(
-        select(HouseholdVersion.number, Score)
-        .join(Score, Score.household_version_id == HouseholdVersion.id)
-        .where(HouseholdVersion.household_id == household_id)
-        .order_by(Score.id)
-    )
-    return {number: score for number, score in rows}
 
 
 @bp.get("/household")
@@ -82,31 +69,14 @@ def household() -> str:
 def household_version(number: int) -> str:
     """One version compared with the one before it, and what it did to the score."""
     reader = _reader()
-    rows = {
-        v.number: v
-        for v in db.session.scalars(
-            select(HouseholdVersion).where(
-                HouseholdVersion.household_id == reader.household.id,
-                HouseholdVersion.number.in_([number - 1, number]),
-            )
-        )
-    }
-    version = rows.get(number)
-    if version is None:
+    page = version_page(db.session, reader.household.id, number)
+    if page is None:
         abort(404)
-    previous = rows.get(number - 1)
-    scores = _version_scores(reader.household.id)
-    return render_template(
-        "citizen/household/version.html",
-        reader=reader,
-        version=version,
-        previous=previous,
-        differences=changes.compare(previous.declaration, version.declaration) if previous else [],
-        people=people_of(version.declaration, *([previous.declaration] if previous else [])),
-        before=scores.get(number - 1),
-        after=scores.get(number),
-        eligibility_of=lambda score: eligibility_of(reader.household, score),
-    )
+    return render_template("citizen/household/version.html", reader=reader,
+                           version=page.version, previous=page.previous,
+                           differences=page.differences, people=people_of(*page.declarations),
+                           before=page.score_before, after=page.score_after,
+                           eligibility_of=lambda score: eligibility_of(reader.household, score))  # fmt: skip
 
 
 @bp.get("/household/changes/new")

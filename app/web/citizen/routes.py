@@ -5,8 +5,8 @@ from flask import abort, render_template
 from app import clock
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.services import registration, review_filing
-from app.services.households import overview_for_person
+from app.services import review_filing
+from app.services.citizen_home import citizen_home
 from app.services.score_overview import score_overview
 from app.web.access import Rule, access, acting_for, current_account, signed_in_person_id
 from app.web.citizen import bp
@@ -24,37 +24,17 @@ def mask_idcs(idcs: str | None) -> str:
 @bp.get("/me")
 @access(Rule.CITIZEN)
 def me() -> str:
-    overview = overview_for_person(db.session, signed_in_person_id())
+    """The person's space: their household, what to do next, their requests."""
+    home = citizen_home(db.session, signed_in_person_id())
     account = current_account()
     assert account is not None
-    draft = None
-    blocker = None
-    due = None
-    if overview.household is not None and overview.is_declarant:
-        from app.services.household_life import confirmation_due, current_version
-
-        due = confirmation_due(
-            overview.household, current_version(db.session, overview.household).created_at
-        )
-    if overview.household is None:
-        blocker = registration.registration_blocker(db.session, overview.person)
-        found = registration.find_draft(db.session, overview.person.id)
-        draft = registration.view_draft(db.session, found) if found else None
-    return render_template(
-        "citizen/me.html",
-        overview=overview,
-        person=overview.person,
-        masked_idcs=mask_idcs(overview.person.idcs),
-        draft=draft,
-        blocker=blocker,
-        due=due,
-        today=clock.today(),
-        receipt=registration.latest_receipt(db.session, overview.person.id),
-        reviews=review_filing.reviews_of_household(db.session, overview.household.id)
-        if overview.household is not None
-        else [],
-        language_form=None if acting_for() else message_language_form(account.preferred_locale),
-    )
+    person = home.overview.person
+    return render_template("citizen/me.html", overview=home.overview, person=person,
+                           masked_idcs=mask_idcs(person.idcs), draft=home.draft,
+                           blocker=home.blocker, due=home.confirmation_due, today=clock.today(),
+                           receipt=home.receipt, reviews=home.reviews,
+                           language_form=None if acting_for()
+                           else message_language_form(account.preferred_locale))  # fmt: skip
 
 
 @bp.get("/score")
