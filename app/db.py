@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 from flask import Flask, current_app, g
-from sqlalchemy import JSON, MetaData, create_engine, event
+from sqlalchemy import JSON, MetaData, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DisconnectionError
@@ -171,3 +171,12 @@ def separate_transaction(db: Session) -> Iterator[Session]:
         )
     with Session(bind=engine) as separate, separate.begin():
         yield separate
+
+
+def answers(session: Session) -> bool:
+    """Whether the database answers a trivial statement (readiness probes)."""
+    try:
+        session.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -40,3 +41,9 @@ def overview_for_person(db: Session, person_id: int) -> PersonOverview:
     membership = active_membership(db, person_id)
     household = membership.household if membership is not None else None
     return PersonOverview(person=person, household=household, membership=membership)
+
+
+def members_of(db: Session, *declarations: dict[str, Any]) -> dict[str, Person]:
+    """The people these declarations name, by IDCS, in one query."""
+    idcs = {m["idcs"] for d in declarations for m in d["members"]}
+    return {p.idcs: p for p in db.scalars(select(Person).where(Person.idcs.in_(idcs))) if p.idcs}

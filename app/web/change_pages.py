@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import abort, render_template, request
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.domain import changes, validation
@@ -23,6 +22,7 @@ from app.domain.sections import SECTIONS
 from app.extensions import db
 from app.models import Household, Person
 from app.services import household_life as life
+from app.services.households import members_of
 from app.web.input_boundary import (
     InputRefused,
     answers,
@@ -51,10 +51,8 @@ Submit = Callable[[life.ChangeForm, FlaskForm], Response]
 
 
 def people_of(*declarations: dict[str, Any]) -> dict[str, Person]:
-    idcs = {m["idcs"] for d in declarations for m in d["members"]}
-    return {
-        p.idcs: p for p in db.session.scalars(select(Person).where(Person.idcs.in_(idcs))) if p.idcs
-    }
+    """The members of these declarations, by IDCS: pages show their names."""
+    return members_of(db.session, *declarations)
 
 
 def _raw(value: Any) -> str:

@@ -46,3 +46,18 @@ def test_the_check_sees_a_back_arrow(tmp_path: Path) -> None:
     module = tmp_path / "adapter.py"
     module.write_text("def f():\n    from app.services.outbox import notify\n", encoding="utf-8")
     assert imports_of(module) == [(2, "app.services.outbox")]
+
+
+def test_views_build_no_queries() -> None:
+    """Pages get read models from services; only the session store (the
+    session interface is infrastructure, not a view) reads tables itself."""
+    allowed = {APP / "web" / "sessions.py"}
+    wrong = [
+        f"{path.relative_to(APP.parent)}:{line}"
+        for path in sorted((APP / "web").rglob("*.py"))
+        if path not in allowed
+        for line, name in imports_of(path)
+        if name == "sqlalchemy"
+        or (name.startswith("sqlalchemy.") and name not in ("sqlalchemy.orm", "sqlalchemy.exc"))
+    ]
+    assert wrong == []

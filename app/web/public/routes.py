@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from flask import jsonify, render_template
-from sqlalchemy import text
 from werkzeug.wrappers import Response
 
+from app.db import answers as database_answers
 from app.extensions import db
 from app.web.access import Rule, access
 from app.web.public import bp
@@ -33,8 +33,6 @@ def healthz() -> Response:
 @access(Rule.PUBLIC)
 def readyz() -> tuple[Response, int]:
     """Readiness: the database answers too."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:
+    if not database_answers(db.session):
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok"), 200
