@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app.models import ReviewRequest
-from app.services import registration, review_filing
+from app.services import registration, registration_submit, review_filing
 from app.services.household_life import confirmation_due, current_version
 from app.services.households import PersonOverview, overview_for_person
 
@@ -25,7 +25,7 @@ class CitizenHome:
     confirmation_due: date | None  # for a declarant
     blocker: str | None  # why they cannot register a household, if they have none
     draft: registration.DraftView | None  # the registration they left, if any
-    receipt: registration.Receipt | None
+    receipt: registration_submit.Receipt | None
     reviews: list[ReviewRequest]
 
 
@@ -44,6 +44,6 @@ def citizen_home(db: Session, person_id: int) -> CitizenHome:
         confirmation_due=due,
         blocker=blocker,
         draft=draft,
-        receipt=registration.latest_receipt(db, person_id),
+        receipt=registration_submit.latest_receipt(db, person_id),
         reviews=review_filing.reviews_of_household(db, household.id) if household else [],
     )

@@ -24,6 +24,7 @@ from app.models import (
     Score,
 )
 from app.services import registration as service
+from app.services import registration_submit as submission
 from tests.support.actors import citizen
 from tests.support.registration import ADULT, CHILD, EQUIPMENT, HOUSING, RESIDENCE, SPENDING
 
@@ -73,8 +74,8 @@ def counts(db: Session) -> tuple[int, ...]:
     )
 
 
-def submit(db: Session, declarant: Person, key: str) -> service.Receipt:
-    return service.submit_registration(
+def submit(db: Session, declarant: Person, key: str) -> submission.Receipt:
+    return submission.submit_registration(
         db, declarant.id, key, honour=True, consent=True, actor=citizen(db, declarant)
     )
 
@@ -89,7 +90,7 @@ def test_a_failure_midway_leaves_nothing_behind(
     def broken_scoring(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("scoring server on fire")
 
-    monkeypatch.setattr(service, "score_version", broken_scoring)
+    monkeypatch.setattr(submission, "score_version", broken_scoring)
     with pytest.raises(RuntimeError):
         submit(db, amina, key)
     db.rollback()
@@ -146,7 +147,7 @@ def test_the_same_key_sent_twice_at_once_gives_one_receipt(
     amina = person(db, "1000000101")
     key = complete_draft(db, amina, [(person(db, "1000000102"), "spouse")])
     results = run_together(app, lambda s: submit(s, amina, key), lambda s: submit(s, amina, key))
-    assert all(isinstance(r, service.Receipt) for r in results), results
+    assert all(isinstance(r, submission.Receipt) for r in results), results
     assert results[0].number == results[1].number
     assert db.scalar(select(func.count()).select_from(Household)) == 2
 
@@ -166,7 +167,7 @@ def test_two_declarants_with_the_same_person_at_once_exactly_one_succeeds(
     results = run_together(
         app, lambda s: submit(s, amina, key_amina), lambda s: submit(s, hassan, key_hassan)
     )
-    receipts = [r for r in results if isinstance(r, service.Receipt)]
+    receipts = [r for r in results if isinstance(r, submission.Receipt)]
     refusals = [r for r in results if isinstance(r, DomainError)]
     assert len(receipts) == 1 and len(refusals) == 1, results
     assert refusals[0].code == "member_in_other_household"

@@ -27,6 +27,7 @@ from app.extensions import db
 from app.i18n import current_language
 from app.models import Person
 from app.services import registration as service
+from app.services import registration_submit as submission
 from app.services.scoring import current_score, eligibility_of
 from app.web.access import Rule, access, current_actor, signed_in_person_id
 from app.web.citizen import bp
@@ -396,7 +397,7 @@ def register_check() -> str | tuple[str, int] | Response:
 def _declare(form: DeclarationForm) -> str | tuple[str, int] | Response:
     try:
         sent = answers("submission_key", "honour", "consent")
-        service.submit_registration(db.session, signed_in_person_id(),
+        submission.submit_registration(db.session, signed_in_person_id(),
                                     sent.get("submission_key", ""), honour=ticked("honour"),
                                     consent=ticked("consent"), actor=current_actor())  # fmt: skip
     except DomainError as error:
@@ -418,7 +419,7 @@ def _check_page(view: service.DraftView, form: DeclarationForm, refusal: str | N
         view=view,
         form=form,
         refusal=refusal,
-        declaration=service.declaration_of(view, clock.today()),
+        declaration=submission.declaration_of(view, clock.today()),
         people={m.person.idcs: m.person for m in view.members},
         links={
             **{name: task_url(name, **back) for name in SECTIONS},
@@ -435,7 +436,7 @@ def _check_page(view: service.DraftView, form: DeclarationForm, refusal: str | N
 @bp.get("/household/register/confirmation")
 @access(Rule.CITIZEN)
 def register_confirmation() -> str | Response:
-    receipt = service.latest_receipt(db.session, signed_in_person_id())
+    receipt = submission.latest_receipt(db.session, signed_in_person_id())
     if receipt is None:
         return redirect(url_for("citizen.register"))
     score = current_score(db.session, receipt.household)

@@ -1,0 +1,191 @@
+"""Submitting a registration: the household, its first version, its score and a receipt.
+
+docs/domain.md, "Registration"; decree 2-21-582 art. 1: every request gets a
+receipt. All is written in one transaction or nothing is, and a submission
+key gives the same receipt however many times it is sent. The draft it comes
+from is ``registration``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db import transaction
+from app.domain.codes import ADULT_AGE
+from app.domain.declaration import age_on, member_entry
+from app.domain.errors import DomainError, Invalid
+from app.domain.validation import Problem
+from app.models import Household, Membership, Person, RegistrationDraft, RegistrationSubmission
+from app.services import audit
+from app.services.actors import Actor
+from app.services.household_store import create_household
+from app.services.registration import DraftView, find_draft, registration_blocker, view_draft
+from app.services.scoring import score_version
+
+
+@dataclass(frozen=True)
+class Receipt:
+    number: str
+    household: Household
+    submitted_at: Any
+
+
+def receipt_number(household_id: int, year: int) -> str:
+    return f"REC-{year}-{household_id:08d}"
+
+
+def declaration_of(view: DraftView, today: date) -> dict[str, Any]:
+    """The declaration this draft would submit."""
+    members = []
+    for member in view.members:
+        person = member.person
+        assert person.idcs is not None
+        members.append(
+            member_entry(person.idcs, person.sex, person.birth_date, member.details.values)
+        )
+    equipment = {k: v for k, v in view.checks["equipment"].values.items()}
+    return {
+        "as_of": today.isoformat(),
+        "residence": view.checks["residence"].values,
+        "members": members,
+        "housing": view.checks["housing"].values,
+        "assets": equipment,
+        "spending": view.checks["spending"].values,
+    }
+
+
+def _existing_receipt(db: Session, person_id: int, submission_key: str) -> Receipt | None:
+    """The receipt this declarant got for this key, if any: another person's
+    key never finds theirs."""
+    submission = db.get(RegistrationSubmission, submission_key)
+    if (
+        submission is None
+        or submission.person_id != person_id
+        or submission.household_id is None
+        or submission.receipt_number is None
+    ):
+        return None
+    household = db.get(Household, submission.household_id)
+    assert household is not None
+    return Receipt(submission.receipt_number, household, submission.submitted_at)
+
+
+def _constraint(error: IntegrityError) -> str:
+    diag = getattr(error.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    return str(name or error.orig)
+
+
+def _ready_to_declare(
+    db: Session, draft: RegistrationDraft, *, honour: bool, consent: bool
+) -> DraftView:
+    """The draft, complete, declared on one's honour and consented to."""
+    view = view_draft(db, draft)
+    if not view.ready:
+        raise DomainError("draft_incomplete", statuses=view.statuses)
+    problems: dict[str, Problem] = {}
+    if not honour:
+        problems["honour"] = Problem("confirm_honour")
+    if not consent:
+        problems["consent"] = Problem("confirm_consent")
+    if problems:
+        raise Invalid(problems)
+    return view
+
+
+def submit_registration(
+    db: Session,
+    person_id: int,
+    submission_key: str,
+    *,
+    honour: bool,
+    consent: bool,
+    actor: Actor,
+) -> Receipt:
+    """Register the household in one transaction, or nothing at all.
+
+    The household and its RSU number, version 1, the memberships, the score,
+    the receipt and the audit record are written together. The submission key
+    is the receipt's primary key: of two concurrent submissions with the same
+    key, the second waits on it (or on the same members' memberships), fails,
+    rolls back everything it wrote, and returns the first one's receipt.
+    """
+    draft = find_draft(db, person_id)
+    if draft is None or draft.submission_key != submission_key:
+        # A successful submission deletes its draft: a resubmission of the
+        # same key (double click, back button, network retry) lands here.
+        existing = _existing_receipt(db, person_id, submission_key)
+        if existing is not None:
+            return existing
+        raise DomainError("stale_form")
+    view = _ready_to_declare(db, draft, honour=honour, consent=consent)
+    now = clock.now()
+    try:
+        with transaction(db):
+            declarant = db.get(Person, person_id)
+            assert declarant is not None
+            if not declarant.in_rnp or age_on(declarant.birth_date, now.date()) < ADULT_AGE:
+                raise DomainError(registration_blocker(db, declarant) or "not_in_rnp")
+            # Someone who already belongs to a household is refused by the
+            # active-membership index when the memberships are written (below).
+            members = [(m.person.id, str(m.details.values["relation"])) for m in view.members]
+            household = create_household(
+                db,
+                declarant_id=person_id,
+                declaration=declaration_of(view, now.date()),
+                members=members,
+                actor=actor,
+                made_by="agent" if actor.kind == "staff" else "declarant",
+            )
+            score_version(db, household, household.versions[0], "registration")
+            number = receipt_number(household.id, now.year)
+            db.add(RegistrationSubmission(submission_key=submission_key, person_id=person_id,
+                                          submitted_at=now, household_id=household.id,
+                                          receipt_number=number))  # fmt: skip
+            db.delete(draft)  # it held personal data nobody needs any more
+            audit.record(db, actor, "household_registered", subject_type="household",
+                         subject_id=household.id, on_behalf_of_person_id=person_id,
+                         details={"receipt": number})  # fmt: skip
+            return Receipt(number, household, now)
+    except IntegrityError as error:
+        # Whatever collided first (the receipt, or a membership of the same
+        # people), an identical submission that won the race is the answer.
+        receipt = _existing_receipt(db, person_id, submission_key)
+        if receipt is not None:
+            return receipt
+        if "uq_memberships_active_person" in _constraint(error):
+            if person_id in already_members(db, [person_id]):
+                raise DomainError("already_registered") from error
+            raise DomainError("member_in_other_household") from error
+        raise
+
+
+def already_members(db: Session, person_ids: list[int]) -> set[int]:
+    """Those of these people who already belong to a registered household."""
+    return set(
+        db.scalars(
+            select(Membership.person_id).where(
+                Membership.person_id.in_(person_ids), Membership.ended_at.is_(None)
+            )
+        )
+    )
+
+
+def latest_receipt(db: Session, person_id: int) -> Receipt | None:
+    submission = db.scalar(
+        select(RegistrationSubmission)
+        .where(
+            RegistrationSubmission.person_id == person_id,
+            RegistrationSubmission.household_id.is_not(None),
+        )
+        .order_by(RegistrationSubmission.submitted_at.desc())
+        .limit(1)
+    )
+    return _existing_receipt(db, person_id, submission.submission_key) if submission else None
