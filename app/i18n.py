@@ -24,7 +24,8 @@ from babel.dates import get_datetime_format, get_timezone
 from babel.numbers import format_currency as babel_format_currency
 from babel.numbers import format_decimal as babel_format_decimal
 from babel.units import format_unit
-from flask import Flask, g, has_app_context, has_request_context, request
+from flask import Flask, g, has_request_context, request
+from flask.globals import _cv_app
 from flask_babel import Domain, get_locale
 
 LANGUAGES = ("ar", "fr")
@@ -32,6 +33,7 @@ DEFAULT_LANGUAGE = "ar"
 FORMAT_LOCALES = {"ar": "ar_MA", "fr": "fr_MA"}
 LANG_COOKIE = "lang"
 MOROCCO_TZ = get_timezone("Africa/Casablanca")
+DEFAULT_LOCALE = Locale.parse(FORMAT_LOCALES[DEFAULT_LANGUAGE])
 
 
 class RequestDomain(Domain):
@@ -45,15 +47,32 @@ class RequestDomain(Domain):
     """
 
     def get_translations(self) -> Any:
-        if not has_app_context():
+        # Every translated string comes here (hundreds on a page): see request_locale.
+        context = _cv_app.get(None)
+        if context is None:
             return super().get_translations()
-        locale = get_locale()
-        cached = g.get("_rsu_translations")
+        locale = request_locale()
+        found = context.g.__dict__
+        cached = found.get("_rsu_translations")
         if cached is not None and cached[0] is locale:
             return cached[1]
         translations = super().get_translations()
-        g._rsu_translations = (locale, translations)
+        found["_rsu_translations"] = (locale, translations)
         return translations
+
+
+def request_locale() -> Locale | None:
+    """Flask-Babel's ``get_locale``, read straight from the app context once
+    it is known. Every translated string and every formatted figure asks for
+    it (hundreds of times a page); Flask-Babel walks the ``g`` proxy four
+    times a call to answer. ``force_locale`` sets the same attribute, so it
+    is honoured."""
+    context = _cv_app.get(None)
+    if context is None:
+        return None
+    babel = context.g.__dict__.get("_flask_babel")
+    locale = getattr(babel, "babel_locale", None)
+    return locale if locale is not None else get_locale()
 
 
 def init_i18n(app: Flask) -> None:
@@ -105,17 +124,16 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    locale = get_locale()
+    locale = request_locale()
     return locale.language if locale is not None else DEFAULT_LANGUAGE
 
 
 def text_direction() -> str:
-    locale = get_locale() or Locale.parse(FORMAT_LOCALES[DEFAULT_LANGUAGE])
-    return str(locale.text_direction)
+    return str(_locale().text_direction)
 
 
 def _locale() -> Locale:
-    return get_locale() or Locale.parse(FORMAT_LOCALES[DEFAULT_LANGUAGE])
+    return request_locale() or DEFAULT_LOCALE
 
 
 def format_day(value: date | datetime | str | None) -> str:

@@ -23,6 +23,7 @@ from app.web.forms import form_errors
 from app.web.input_boundary import current_path, current_url, kept_query
 from app.web.messages import notice_text, refusal_text
 from app.web.security_headers import init_security_headers
+from app.web.template_whitespace import Dedent
 
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -92,6 +93,7 @@ def init_web(app: Flask) -> None:
     init_errors(app)
     app.after_request(remember_language)
     app.context_processor(template_context)
+    app.jinja_env.add_extension(Dedent)
     app.jinja_env.filters.update(
         day=i18n.format_day,
         moment=i18n.format_moment,
