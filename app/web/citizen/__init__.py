@@ -10,6 +10,7 @@ from app.web.citizen import (  # noqa: E402,F401
     message_language,
     privacy,
     register,
+    register_members,
     reviews,
     routes,
 )

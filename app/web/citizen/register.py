@@ -1,5 +1,7 @@
 """Registering a household: task list, sections, check your answers, confirmation.
 
+The members section is ``register_members``; what both share is ``drafts``.
+
 Each page works with plain form posts; htmx only makes it smoother (inline
 checks on change, members added and removed in place). Routes parse the
 form, call one service, map its problems to messages, and render.
@@ -8,13 +10,10 @@ form, call one service, map its problems to messages, and render.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -24,43 +23,36 @@ from app.domain.errors import DomainError, Invalid
 from app.domain.sections import SECTIONS
 from app.domain.validation import Checked
 from app.extensions import db
-from app.i18n import current_language
 from app.models import Person
 from app.services import registration as service
 from app.services import registration_submit as submission
 from app.services.scoring import current_score, eligibility_of
 from app.web.access import Rule, access, current_actor, signed_in_person_id
 from app.web.citizen import bp
+from app.web.citizen.drafts import (
+    draft_view,
+    inline,
+    retention,
+    saved_or_refused,
+    touched,
+)
 from app.web.input_boundary import (
-    InputRefused,
     accepts,
     answers,
-    changed_field,
-    fields_shown_in_error,
-    is_htmx,
-    pressed,
     query,
-    refusal_status,
-    shown_answers,
     ticked,
 )
 from app.web.messages import refusal_text
 from app.web.questionnaire_forms import (
     SECTION_FORMS,
     DeclarationForm,
-    MemberAddForm,
     MemberDetailsForm,
-    MemberLookupForm,
     apply_problems,
     show_invalid,
 )
 
 # What any section's page may send: one route serves the four.
 EVERY_SECTION_FIELD = tuple(dict.fromkeys(f for s in SECTIONS.values() for f in s.every_field))
-
-
-def _retention() -> timedelta:
-    return timedelta(days=current_app.config["DRAFT_RETENTION_DAYS"])
 
 
 def _blocked(code: str) -> tuple[str, int]:
@@ -70,53 +62,13 @@ def _blocked(code: str) -> tuple[str, int]:
     ), 200
 
 
-def _draft_view() -> service.DraftView | None:
-    draft = service.find_draft(db.session, signed_in_person_id())
-    return service.view_draft(db.session, draft) if draft else None
-
-
-def _existing_draft_view() -> service.DraftView:
-    """For the forms inside a draft: without one (expired, never started), a refusal page."""
-    view = _draft_view()
-    if view is None:
-        raise DomainError("no_draft")
-    return view
-
-
-def _inline() -> bool:
-    """An htmx request that checks answers as they are typed (not the final "Continue")."""
-    return is_htmx() and not pressed("continue")
-
-
-def _touched(raw: dict[str, str]) -> set[str]:
-    """Fields to show problems for while typing: those answered, the one just
-    changed, and those whose problem the page already shows."""
-    touched = {name for name, value in raw.items() if value.strip()} | fields_shown_in_error()
-    trigger = changed_field()
-    if trigger:
-        touched.add(trigger)
-    return touched
-
-
-def _saved_or_refused(
-    fields: tuple[str, ...], save: Callable[[dict[str, str]], Checked]
-) -> tuple[dict[str, str], Checked, int]:
-    """The answers, their check once saved, and the status of the page showing
-    them. A form the boundary refused is shown again, and nothing is saved."""
-    try:
-        raw = answers(*fields)
-    except InputRefused as refused:
-        return shown_answers(*fields), Checked(problems=refused.problems), refusal_status()
-    return raw, save(raw), 200
-
-
 @bp.get("/household/register")
 @access(Rule.CITIZEN)
 def register() -> str | tuple[str, int] | Response:
     """The task list. Starts a draft, or resumes the one saved."""
     try:
         draft = service.start_or_resume(
-            db.session, signed_in_person_id(), current_actor(), _retention()
+            db.session, signed_in_person_id(), current_actor(), retention()
         )
     except DomainError as error:
         if error.code == "already_registered":
@@ -133,7 +85,7 @@ def register() -> str | tuple[str, int] | Response:
 @accepts(form=(*EVERY_SECTION_FIELD, "continue"), query=("return",))
 def register_section(section: str) -> str | tuple[str, int] | Response:
     """Where you live, your home, equipment and animals, monthly spending."""
-    view = _draft_view()
+    view = draft_view()
     if view is None:
         return redirect(url_for("citizen.register"))
     if request.method == "GET":
@@ -161,10 +113,10 @@ class QuestionPage:
 def _answers_sent(page: QuestionPage) -> str | tuple[str, int] | Response:
     """Saved as typed, valid or not. A live check shows the problems of what was
     touched; "Continue" goes on when all is valid, else shows every problem."""
-    raw, checked, status = _saved_or_refused(page.fields, page.save)
+    raw, checked, status = saved_or_refused(page.fields, page.save)
     form = page.make_form(raw)
-    if _inline():
-        apply_problems(form, checked.problems, only=_touched(raw))
+    if inline():
+        apply_problems(form, checked.problems, only=touched(raw))
         return render_template(page.fragment, form=form, raw=raw, **page.context), status
     if checked.valid:
         return redirect(_after(page.next_step()))
@@ -182,7 +134,7 @@ def _section_sent(section: str, view: service.DraftView) -> str | tuple[str, int
             context={"view": view},
             fields=SECTIONS[section].fields(view.milieu),
             save=lambda raw: service.save_section(
-                db.session, signed_in_person_id(), section, raw, _retention()
+                db.session, signed_in_person_id(), section, raw, retention()
             ),
             make_form=lambda raw: _section_form(section, raw),
             next_step=lambda: service.step_after(view, section),
@@ -217,132 +169,10 @@ def _after(step: service.NextStep) -> str:
     return task_url(step.task)
 
 
-# -- members -----------------------------------------------------------------------
-
-
-def _members_page(
-    view: service.DraftView,
-    lookup: MemberLookupForm | None = None,
-    add: MemberAddForm | None = None,
-    refusal: str | None = None,
-    status: int = 200,
-    notice: str | None = None,
-) -> tuple[str, int]:
-    template = "citizen/register/_members.html" if is_htmx() else "citizen/register/members.html"
-    lookup = lookup or MemberLookupForm(formdata=None)
-    add = add or MemberAddForm(formdata=None)
-    has_errors = bool(lookup.errors or add.errors or refusal)
-    return (
-        render_template(
-            template,
-            view=view,
-            lookup=lookup,
-            add=add,
-            refusal=refusal,
-            notice=notice,
-            page_has_errors=has_errors,
-        ),
-        status,
-    )
-
-
-@bp.get("/household/register/members")
-@access(Rule.CITIZEN)
-def register_members() -> str | tuple[str, int] | Response:
-    view = _draft_view()
-    if view is None:
-        return redirect(url_for("citizen.register"))
-    return _members_page(view)
-
-
-@bp.post("/household/register/members/lookup")
-@access(Rule.CITIZEN)
-@accepts(form=("idcs", "birth_date"))
-def register_members_lookup() -> tuple[str, int] | Response:
-    """Find a member in the RNP by IDCS and date of birth."""
-    form = MemberLookupForm()
-    try:
-        raw = answers("idcs", "birth_date")
-        outcome = service.lookup_member(db.session, signed_in_person_id(),
-                                        current_actor().account_id or 0, raw, _retention())  # fmt: skip
-    except InputRefused as refused:
-        status = show_invalid(form, refused)
-        return _members_page(_existing_draft_view(), lookup=form, status=status)
-    except DomainError as error:
-        return _members_refusal(error, lookup=form)
-    apply_problems(form, outcome.checked.problems)
-    view = _existing_draft_view()
-    if outcome.found is not None:
-        return _after_member_change(view, lookup=MemberLookupForm(formdata=None))
-    return _members_page(view, lookup=form)
-
-
-def _after_member_change(view: service.DraftView, **forms: Any) -> tuple[str, int] | Response:
-    if is_htmx():
-        return _members_page(view, **forms)
-    return redirect(url_for("citizen.register_members"))
-
-
-@bp.post("/household/register/members/add")
-@access(Rule.CITIZEN)
-@accepts(form=("relation", "cancel"))
-def register_members_add() -> tuple[str, int] | Response:
-    """The person found, with their relation to the declarant; or cancelled."""
-    form = MemberAddForm()
-    try:
-        relation = answers("relation").get("relation", "")
-        if pressed("cancel"):
-            service.cancel_pending_member(db.session, signed_in_person_id(), _retention())
-            return _after_member_change(_existing_draft_view())
-        service.add_pending_member(db.session, signed_in_person_id(), relation, _retention())
-    except Invalid as invalid:
-        status = show_invalid(form, invalid)
-        return _members_page(_existing_draft_view(), add=form, status=status)
-    except DomainError as error:
-        return _members_refusal(error)
-    view = _existing_draft_view()
-    added = view.members[-1].person.full_name(current_language())
-    return _after_member_change(view, notice=_("%(name)s is added to the household.", name=added))
-
-
-def _members_refusal(error: DomainError, **forms: Any) -> tuple[str, int]:
-    """The members' page with what was refused; without a draft, the refusal page."""
-    if error.code == "no_draft":
-        raise error
-    status = 429 if error.code == "too_many_lookups" else 200
-    return _members_page(_existing_draft_view(), refusal=refusal_text(error.code), status=status,
-                         **forms)  # fmt: skip
-
-
-@bp.post("/household/register/members/<member_key:key>/remove")
-@access(Rule.CITIZEN)
-def register_members_remove(key: str) -> tuple[str, int] | Response:
-    before = _draft_view()
-    leaving = [m for m in before.members if m.key == key] if before else []
-    # Already gone (a double click): the page below shows the list as it is.
-    with suppress(DomainError):
-        service.remove_member(db.session, signed_in_person_id(), key, _retention())
-    view = _draft_view()
-    if view is None:
-        return redirect(url_for("citizen.register"))
-    notice = None
-    if leaving:
-        name = leaving[0].person.full_name(current_language())
-        notice = _("%(name)s is removed from the household.", name=name)
-    return _after_member_change(view, notice=notice)
-
-
-@bp.post("/household/register/members/done")
-@access(Rule.CITIZEN)
-def register_members_done() -> Response:
-    service.confirm_members(db.session, signed_in_person_id(), _retention())
-    return redirect(url_for("citizen.register_details"))
-
-
 @bp.get("/household/register/details")
 @access(Rule.CITIZEN)
 def register_details() -> str | Response:
-    view = _draft_view()
+    view = draft_view()
     if view is None:
         return redirect(url_for("citizen.register"))
     return render_template("citizen/register/details.html", view=view)
@@ -353,7 +183,7 @@ def register_details() -> str | Response:
 @accepts(form=(*validation.MEMBER_FIELDS, "continue"), query=("return",))
 def register_member_details(key: str) -> str | tuple[str, int] | Response:
     """One member's relation, marital status, education, activity, coverage."""
-    view = _draft_view()
+    view = draft_view()
     member = view.find_member(key) if view else None
     if view is None or member is None:
         return redirect(url_for("citizen.register_details" if view else "citizen.register"))
@@ -368,7 +198,7 @@ def register_member_details(key: str) -> str | tuple[str, int] | Response:
             context={"member": member},
             fields=validation.MEMBER_FIELDS,
             save=lambda raw: service.save_member_details(
-                db.session, signed_in_person_id(), key, raw, _retention()
+                db.session, signed_in_person_id(), key, raw, retention()
             ),
             make_form=lambda _raw: MemberDetailsForm(),
             next_step=lambda: service.step_after(view, "member_details", key),
@@ -387,7 +217,7 @@ def register_check() -> str | tuple[str, int] | Response:
     form = DeclarationForm()
     if request.method == "POST":
         return _declare(form)
-    view = _draft_view()
+    view = draft_view()
     if view is None or not view.ready:
         return redirect(url_for("citizen.register"))
     form.submission_key.data = view.draft.submission_key
@@ -401,7 +231,7 @@ def _declare(form: DeclarationForm) -> str | tuple[str, int] | Response:
                                     sent.get("submission_key", ""), honour=ticked("honour"),
                                     consent=ticked("consent"), actor=current_actor())  # fmt: skip
     except DomainError as error:
-        view = _draft_view()
+        view = draft_view()
         if view is None:
             return redirect(url_for("citizen.register"))
         form.submission_key.data = view.draft.submission_key
