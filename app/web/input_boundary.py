@@ -36,7 +36,6 @@ from urllib.parse import quote, unquote_to_bytes, urlencode
 from flask import Flask, abort, current_app, g, request
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from app.domain import input_rules, submission_keys, uploads
 from app.domain.errors import Invalid, Problem
@@ -48,7 +47,7 @@ from app.domain.input_rules import (
     QUERY_PARAMETERS,
     text_problem,
 )
-from app.domain.sections import SECTIONS
+from app.web.path_converters import CONVERTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCEPTS_ATTRIBUTE = "_accepted_input"
@@ -360,59 +359,6 @@ def current_url() -> str:
     if not request.args:
         return current_path()
     return f"{current_path()}?{urlencode(list(request.args.items(multi=True)))}"
-
-
-# -- numbers and codes in paths ----------------------------------------------------------------
-
-
-class DatabaseIdConverter(IntegerConverter):
-    """``<int:...>``: a whole number PostgreSQL's INTEGER can hold, else 404."""
-
-    regex = r"[0-9]{1,10}"
-
-    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = 0,
-                 max: int | None = DATABASE_INT_MAX, signed: bool = False) -> None:  # fmt: skip
-        super().__init__(map, fixed_digits, min, max, signed=False)
-
-
-class ReviewNumberConverter(BaseConverter):
-    """A review request's number, REV-2026-000042."""
-
-    regex = r"REV-[0-9]{4}-[0-9]{6,10}"
-
-
-class CertificateNumberConverter(BaseConverter):
-    """A certificate's 20 digits (as stored, for downloads)."""
-
-    regex = r"[0-9]{20}"
-
-
-class TypedCertificateNumberConverter(BaseConverter):
-    """A certificate number as people type it: digits, spaces and dashes."""
-
-    regex = r"[0-9][0-9 \-]{0,38}"
-
-
-class DraftMemberKeyConverter(BaseConverter):
-    """The key of a member in a registration draft (12 hexadecimal digits)."""
-
-    regex = r"[0-9a-f]{12}"
-
-
-class QuestionnaireSectionConverter(BaseConverter):
-    """A section of the questionnaire (``domain.sections``), by name; anything else is a 404."""
-
-    regex = "|".join(SECTIONS)
-
-
-CONVERTERS: dict[str, type[BaseConverter]] = {
-    "int": DatabaseIdConverter,
-    "review_number": ReviewNumberConverter,
-    "certificate_number": CertificateNumberConverter,
-    "typed_certificate_number": TypedCertificateNumberConverter,
-    "member_key": DraftMemberKeyConverter,
-    "questionnaire_section": QuestionnaireSectionConverter,
-}
 
 
 def init_input_boundary(app: Flask) -> None:
