@@ -20,7 +20,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -44,7 +44,7 @@ from app.models import (
     RegistrationSubmission,
 )
 from app.models.certificates import CERTIFICATE_KINDS
-from app.services import audit, rate_limits
+from app.services import audit
 from app.services.actors import Actor
 from app.services.households import active_membership
 from app.services.score_overview import may_read_household
@@ -399,56 +399,3 @@ def download_for_person(db: Session, person_id: int, number: str) -> StoredPdf:
     if row is None:
         raise NotFound()
     return StoredPdf(row.kind, bytes(row.content))
-
-
-# -- public verification ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Verification:
-    """Only what a school or a hospital needs to trust the paper in their hands."""
-
-    number: str
-    kind: str
-    issued_at: datetime
-    status: str
-    ended_at: datetime | None
-    first_name_latin: str
-    first_name_ar: str
-    initial_latin: str
-    initial_ar: str
-    region: str
-    sha256: str
-
-
-def verify_lookup(db: Session, number: str | None, visitor: str, per_hour: int) -> Verification:
-    """One visitor's look-up, counted: numbers cannot be tried by the thousand.
-
-    ``number`` is None when it failed its check digit: counted, then "not
-    found", like a number nobody was given.
-    """
-    if rate_limits.take(db, f"verify:{visitor}", per_hour, timedelta(hours=1)) is None:
-        raise DomainError("too_many_lookups")
-    if number is None:
-        raise NotFound()
-    return verify(db, number)
-
-
-def verify(db: Session, number: str) -> Verification:
-    certificate = db.scalar(select(Certificate).where(Certificate.number == number))
-    if certificate is None:
-        raise NotFound()
-    declarant = certificate.snapshot["declarant"]
-    return Verification(
-        number=certificate.number,
-        kind=certificate.kind,
-        issued_at=certificate.issued_at,
-        status=certificate.status,
-        ended_at=certificate.ended_at,
-        first_name_latin=declarant["first_latin"],
-        first_name_ar=declarant["first_ar"],
-        initial_latin=declarant["last_latin"][:1],
-        initial_ar=declarant["last_ar"][:1],
-        region=certificate.snapshot["region"],
-        sha256=certificate.sha256,
-    )

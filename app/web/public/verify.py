@@ -16,7 +16,7 @@ from app.domain.identifiers import (
     normalize_certificate_number,
 )
 from app.extensions import db
-from app.services import certificates
+from app.services import certificate_verification
 from app.web.access import Rule, access
 from app.web.input_boundary import accepts, query
 from app.web.public import bp
@@ -67,7 +67,7 @@ def verify_number(number: str) -> Response:
     _never_stored()
     digits = normalize_certificate_number(number)
     try:
-        found = certificates.verify_lookup(
+        found = certificate_verification.verify_lookup(
             db.session, digits, _visitor(), current_app.config["VERIFY_LOOKUPS_PER_HOUR"]
         )
     except NotFound:
