@@ -191,18 +191,22 @@ def register_member_details(key: str) -> str | tuple[str, int] | Response:
         form = MemberDetailsForm(data=member.details_raw)
         return render_template("citizen/register/member_details.html", form=form, member=member,
                                raw=member.details_raw)  # fmt: skip
-    return _answers_sent(
-        QuestionPage(
-            template="citizen/register/member_details.html",
-            fragment="citizen/register/_member_form.html",
-            context={"member": member},
-            fields=validation.MEMBER_FIELDS,
-            save=lambda raw: service.save_member_details(
-                db.session, signed_in_person_id(), key, raw, retention()
-            ),
-            make_form=lambda _raw: MemberDetailsForm(),
-            next_step=lambda: service.step_after(view, "member_details", key),
-        )
+    return _answers_sent(_member_details_page(view, member, key))
+
+
+def _member_details_page(
+    view: service.DraftView, member: service.DraftMember, key: str
+) -> QuestionPage:
+    return QuestionPage(
+        template="citizen/register/member_details.html",
+        fragment="citizen/register/_member_form.html",
+        context={"member": member},
+        fields=validation.MEMBER_FIELDS,
+        save=lambda raw: service.save_member_details(
+            db.session, signed_in_person_id(), key, raw, retention()
+        ),
+        make_form=lambda _raw: MemberDetailsForm(),
+        next_step=lambda: service.step_after(view, "member_details", key),
     )
 
 
