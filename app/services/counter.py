@@ -35,10 +35,12 @@ from app.services.households import active_membership
 from app.services.outbox import notify
 
 HOUR = timedelta(hours=1)
-CODE_LIFETIME = timedelta(minutes=10)
+CODE_LIFETIME_MINUTES = 10
+CODE_LIFETIME = timedelta(minutes=CODE_LIFETIME_MINUTES)
 CODE_DIGITS = 6
 MAX_WRONG_CODES = 5
-LOCK_TIME = timedelta(minutes=30)
+LOCK_MINUTES = 30
+LOCK_TIME = timedelta(minutes=LOCK_MINUTES)
 SEARCHES_PER_HOUR = 60
 CODES_PER_HOUR = 5  # SMS sent to one citizen: each costs, and each one bothers them
 IDENTITY_CHECKS_PER_DAY = 10  # per agent: a desk opening many files without codes is noticed

@@ -42,7 +42,7 @@ from app.models import (
 from app.services import audit, certificates, counter
 from app.services.actors import Actor
 from app.services.declared_changes import Asked, NewDeclaration, new_declaration
-from app.services.households import active_membership
+from app.services.households import active_membership, members_of
 from app.services.scoring import score_version
 
 CONFIRMATION_PERIOD = timedelta(days=365)
@@ -284,9 +284,7 @@ def _new_version(
 
 def _person_ids(db: Session, *declarations: dict[str, Any]) -> dict[str, int]:
     """Person ids of every member of these declarations, by IDCS, in one query."""
-    idcs = {m["idcs"] for d in declarations for m in d["members"]}
-    rows = db.execute(select(Person.idcs, Person.id).where(Person.idcs.in_(idcs)))
-    return {str(number): person_id for number, person_id in rows}
+    return {idcs: person.id for idcs, person in members_of(db, *declarations).items()}
 
 
 # -- yearly confirmation and deregistration -----------------------------------------------

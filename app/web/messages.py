@@ -5,7 +5,6 @@ Each says what went wrong and what to do, in everyday words.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -251,19 +250,15 @@ def refusal_text(code: str) -> str:
     return _stated(REFUSALS.get(code, _l("This request cannot be done.")), code)
 
 
-def _minutes(span: timedelta) -> int:
-    return int(span.total_seconds() // 60)
-
-
 # The numbers a sentence states are the rules' own constants, never typed into
 # the sentence: change a limit, and every message that states it follows.
 # (Refusals and notices travel as bare codes, flashed to the next page, so
 # their numbers are looked up here; a problem may carry its own as params.)
 RULE_NUMBERS: dict[str, dict[str, int]] = {
     "minor": {"age": ADULT_AGE},
-    "consent_locked": {"minutes": _minutes(counter.LOCK_TIME)},
+    "consent_locked": {"minutes": counter.LOCK_MINUTES},
     "too_many_codes": {"num": counter.CODES_PER_HOUR},
-    "code_sent": {"minutes": _minutes(counter.CODE_LIFETIME)},
+    "code_sent": {"minutes": counter.CODE_LIFETIME_MINUTES},
     "enter_code": {"digits": counter.CODE_DIGITS},
     "cnie_expiry_too_far": {"years": CNIE_VALIDITY_YEARS},
 }

@@ -17,11 +17,8 @@ from flask_babel import gettext as _
 
 from app.domain.offices import office_name
 from app.i18n import FORMAT_LOCALES, format_day, format_moment
-from app.services.counter import CODE_LIFETIME
+from app.services.counter import CODE_LIFETIME_MINUTES as CODE_MINUTES
 from app.web import labels
-
-CODE_MINUTES = int(CODE_LIFETIME.total_seconds() // 60)
-
 
 # The texts of each kind of message: (payload, language) -> (subject, body).
 # SMS have no subject.

@@ -231,6 +231,8 @@ class SlowNetwork:
             while self.held and time.monotonic() - self.held[0][0] >= SLOW:
                 _, route, response = self.held.pop(0)
                 route.fulfill(response=response)
+            # The test's own clock: Playwright handles held routes only while it
+            # waits, and what is awaited here is time itself (1.5 s of latency).
             self.page.wait_for_timeout(50)
 
     def drain(self) -> None:

@@ -133,7 +133,7 @@ def enter_code() -> str | tuple[str, int] | Response:
 def _code_page(form: CodeForm, person: Person, **page: Any) -> str:
     return render_template("counter/code.html", form=form, person=person,
                            code_digits=counter.CODE_DIGITS,
-                           code_minutes=int(counter.CODE_LIFETIME.total_seconds() // 60),
+                           code_minutes=counter.CODE_LIFETIME_MINUTES,
                            **page)  # fmt: skip
 
 
