@@ -3,8 +3,10 @@ from __future__ import annotations
 from flask import jsonify, render_template
 from werkzeug.wrappers import Response
 
+from app import metrics
 from app.db import answers as database_answers
 from app.extensions import db
+from app.services import operations_figures
 from app.web.access import Rule, access
 from app.web.public import bp
 
@@ -36,3 +38,19 @@ def readyz() -> tuple[Response, int]:
     if not database_answers(db.session):
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok"), 200
+
+
+@bp.get("/metrics")
+@access(Rule.OPERATORS_NETWORK)
+def prometheus_metrics() -> Response:
+    """Prometheus' text format, for the operators' network only (``app.metrics``)."""
+
+    def from_database() -> list[metrics.GaugeMetricFamily]:
+        return metrics.database_families(
+            operations_figures.outbox_figures(db.session),
+            operations_figures.rescoring_figures(db.session),
+        )
+
+    return Response(
+        metrics.exposition(from_database), mimetype=None, content_type=metrics.CONTENT_TYPE
+    )
