@@ -17,6 +17,7 @@ first place.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -108,10 +109,23 @@ class RedactingJsonFormatter(JsonFormatter):
     (``app.request_ids.accepted``), and a long hex id would read as a token."""
 
     def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        # As JSON first, the library's way (objects in ``extra`` become dicts and
+        # texts), so that nothing escapes the cleaning inside an object.
+        plain: dict[str, Any] = json.loads(self.jsonify_log_record(log_data))
         return {
-            key: redact(value) if isinstance(value, str) and key != "request_id" else value
-            for key, value in log_data.items()
+            key: value if key == "request_id" else _cleaned(value) for key, value in plain.items()
         }
+
+
+def _cleaned(value: Any) -> Any:
+    """Every text in a value, however deep (a library's ``extra`` may hold a whole dict)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value
 
 
 def formatter_for(log_format: str) -> logging.Formatter:
