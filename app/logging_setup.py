@@ -63,9 +63,9 @@ def redact(text: str) -> str:
     return text
 
 
-def names_a_person(text: str) -> bool:
-    """True when the text holds what looks like a phone number, an IDCS or a CNIE."""
-    return any(pattern.search(text) for pattern, _ in _PERSON_PATTERNS)
+def is_a_persons_number(text: str) -> bool:
+    """True when the whole text is what looks like a phone number, an IDCS or a CNIE."""
+    return any(pattern.fullmatch(text) for pattern, _ in _PERSON_PATTERNS)
 
 
 class RedactingFilter(logging.Filter):

@@ -12,10 +12,16 @@ which know nothing of Flask, and the outbox worker, which has no request,
 read and set it the same way.
 
 A header value is taken only when it is 1 to 64 characters of
-``[A-Za-z0-9._-]``, and does not look like a national id or a phone number
-(the patterns the log redactor hides): it is written raw into logs and rows,
-so it must not be able to carry a line break, markup, or someone's number.
-Anything else is replaced by a fresh id, never echoed.
+``[A-Za-z0-9._-]``, and is not, as a whole, a national id or a phone number
+(the shapes the log redactor hides): it is written raw into logs and rows,
+so it must not be able to carry a line break, markup, or someone's number
+sent as an id. Anything else is replaced by a fresh id, never echoed.
+
+Only the whole value is judged: a balancer's ids (hex, UUIDs, nginx's
+``$request_id``) often hold ten digits in a row, and replacing those would
+break the trace for a share of requests. The balancer sets the header on
+every request, replacing whatever a client sent (``deploy/README.md``), so
+that what arrives is its id, not a visitor's text.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ def new() -> str:
 
 def accepted(sent: str | None) -> str | None:
     """The id a client or the balancer sent, if it may be used as it is."""
-    if sent is None or not WELL_FORMED.fullmatch(sent) or logging_setup.names_a_person(sent):
+    if sent is None or not WELL_FORMED.fullmatch(sent) or logging_setup.is_a_persons_number(sent):
         return None
     return sent
 

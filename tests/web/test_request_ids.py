@@ -55,14 +55,21 @@ def test_a_well_formed_id_comes_back_and_any_other_is_replaced(client: CheckingC
     assert client.get("/healthz", headers={"X-Request-ID": TRACE}).headers["X-Request-ID"] == TRACE
     made = client.get("/healthz").headers["X-Request-ID"]
     assert MADE_HERE.fullmatch(made)
-    for sent in ("two words", "a" * 65, "<script>", "id\u00e9", "a/b", "1000000101", "AB123456"):
+    refused = ("two words", "a" * 65, "<script>", "id\u00e9", "a/b", "", "1000000101", "AB123456",
+               "0661234567")  # fmt: skip
+    for sent in refused:
         answered = client.get("/healthz", headers={"X-Request-ID": sent}).headers["X-Request-ID"]
-        assert MADE_HERE.fullmatch(answered), sent
-    # The longest allowed is kept whole.
-    longest = "A" * 64
-    assert client.get("/healthz", headers={"X-Request-ID": longest}).headers["X-Request-ID"] == (
-        longest
-    )
+        assert MADE_HERE.fullmatch(answered) and answered != sent, sent
+    # The longest allowed is kept whole, and so is an id (nginx's $request_id)
+    # that holds ten digits in a row among others.
+    for kept in (
+        "A" * 64,
+        "9f0123456789abcdef0123456789ab01",
+        "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+    ):
+        assert (
+            client.get("/healthz", headers={"X-Request-ID": kept}).headers["X-Request-ID"] == kept
+        )
 
 
 def test_the_id_reaches_the_audit_trail_and_the_outbox_and_the_chain_holds(
