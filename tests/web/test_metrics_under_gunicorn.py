@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -140,6 +141,19 @@ def test_a_scrape_adds_up_both_workers_and_the_logs_are_json(
     scraped = requests.get(f"{url}/metrics", timeout=5)
     assert scraped.status_code == 200
     assert healthz_count(scraped.text) == before + sent == sum(by_worker.values())
+
+    # A worker killed outright: gunicorn starts another, and the dead one's
+    # counts stay in the sum (counters never go back).
+    os.kill(int(next(iter(by_worker)).removeprefix("counter_").removesuffix(".db")), signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while len(list(metrics_dir.glob("counter_*.db"))) < 3 and time.monotonic() < deadline:
+        try:  # another route, so that /healthz's count stays as it was
+            requests.get(f"{url}/readyz", timeout=5)
+        except requests.RequestException:
+            time.sleep(0.1)
+    assert len(list(metrics_dir.glob("counter_*.db"))) == 3, "no new worker counted anything"
+    after_death = requests.get(f"{url}/metrics", timeout=5)
+    assert healthz_count(after_death.text) == before + sent
 
     time.sleep(0.3)  # the last lines leave the workers' buffers
     lines = stderr.read_text().splitlines()
