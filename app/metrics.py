@@ -185,10 +185,19 @@ def _by_channel(name: str, documentation: str, counts: dict[str, int]) -> GaugeM
     return family
 
 
+def database_figures_read(read: bool) -> GaugeMetricFamily:
+    return GaugeMetricFamily(
+        "rsu_database_figures_up",
+        "1 when this scrape read the outbox and rescoring figures; 0 when the database was away.",
+        value=int(read),
+    )
+
+
 def database_families(
     outbox: OutboxFigures, rescoring: RescoringFigures | None
 ) -> list[GaugeMetricFamily]:
     families = [
+        database_figures_read(True),
         _by_channel(
             "rsu_outbox_backlog",
             "Outbox messages not sent yet, due or waiting for their next try.",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.config import ConfigError, networks, settings_from_env
@@ -14,6 +15,7 @@ from tests.conftest import make_test_app
 from tests.support.login import login_as
 from tests.support.pages import CheckingClient
 from tests.support.reviews import PDF, file_review
+from tests.support.tcp_proxy import relay_to
 
 OUTSIDER = "203.0.113.7"  # TEST-NET-3: not loopback
 
@@ -176,3 +178,28 @@ def test_failed_messages_and_rescoring_progress_come_from_the_database(
     assert value(progress, "rsu_rescoring_chunks_done", **model) == planned
     assert value(progress, "rsu_rescoring_households_done", **model) >= 1
     assert value(progress, "rsu_rescoring_running", **model) == 0
+
+
+def test_metrics_answer_while_the_database_is_away(
+    database_url: str, oidc_provider: str, db: Session
+) -> None:
+    """Without the database's figures, but with the requests and their 503s."""
+    url = make_url(database_url)
+    with relay_to(url.host or "127.0.0.1", url.port or 5432) as relay:
+        through = url.set(host="127.0.0.1", port=relay.port)
+        app = make_test_app(through.render_as_string(hide_password=False), oidc_provider)
+        client = app.test_client()
+        assert value(scrape(client), "rsu_database_figures_up") == 1
+        relay.stop()
+        before = scrape(client)
+        assert value(before, "rsu_database_figures_up") == 0
+        assert ("rsu_outbox_backlog", (("channel", "sms"),)) not in before
+        assert client.get("/").status_code == 503
+        home = {"method": "GET", "route": "/", "status": "503"}
+        after = scrape(client)
+        assert value(after, "rsu_http_requests_total", **home) == (
+            value(before, "rsu_http_requests_total", **home) + 1
+        )
+        relay.start()
+        assert value(scrape(client), "rsu_database_figures_up") == 1
+        app.extensions["rsu_db"].kw["bind"].dispose()

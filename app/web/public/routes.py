@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import logging
+
 from flask import jsonify, render_template
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from app import metrics
@@ -8,7 +11,10 @@ from app.db import answers as database_answers
 from app.extensions import db
 from app.services import operations_figures
 from app.web.access import Rule, access
+from app.web.database_away import is_database_unreachable
 from app.web.public import bp
+
+log = logging.getLogger(__name__)
 
 
 @bp.get("/")
@@ -46,10 +52,17 @@ def prometheus_metrics() -> Response:
     """Prometheus' text format, for the operators' network only (``app.metrics``)."""
 
     def from_database() -> list[metrics.GaugeMetricFamily]:
-        return metrics.database_families(
-            operations_figures.outbox_figures(db.session),
-            operations_figures.rescoring_figures(db.session),
-        )
+        try:
+            return metrics.database_families(
+                operations_figures.outbox_figures(db.session),
+                operations_figures.rescoring_figures(db.session),
+            )
+        except SQLAlchemyError as error:
+            if not is_database_unreachable(error):
+                raise
+            log.warning("metrics without the database's figures: %s", type(error).__name__)
+            db.session.rollback()
+            return [metrics.database_figures_read(False)]
 
     return Response(
         metrics.exposition(from_database), mimetype=None, content_type=metrics.CONTENT_TYPE
