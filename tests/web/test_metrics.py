@@ -3,6 +3,9 @@ figures that move when requests, logins and submissions happen."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
@@ -203,3 +206,17 @@ def test_metrics_answer_while_the_database_is_away(
         relay.start()
         assert value(scrape(client), "rsu_database_figures_up") == 1
         app.extensions["rsu_db"].kw["bind"].dispose()
+
+
+@pytest.mark.skipif(
+    shutil.which("promtool") is None, reason="promtool (Debian's prometheus) absent"
+)
+def test_prometheus_own_linter_accepts_the_exposition(client: CheckingClient, demo: None) -> None:
+    """Names, types, help texts and units as Prometheus wants them."""
+    client.get("/healthz")
+    body = client.get("/metrics").get_data()
+    checked = subprocess.run(
+        ["promtool", "check", "metrics"], input=body, capture_output=True, timeout=30, check=False
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.strip() == b""
