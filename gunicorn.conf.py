@@ -60,12 +60,13 @@ else:
     accesslog = "-"
     access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s'
 
+_MADE_HERE = "RSU_METRICS_DIR_MADE_BY_GUNICORN"  # survives a reload (HUP reads this file again)
 _metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-_made_here = not _metrics_dir
 if not _metrics_dir:
     _metrics_dir = tempfile.mkdtemp(prefix="rsu-metrics-")
     # Set before any worker is forked: prometheus_client reads it at import.
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+    os.environ[_MADE_HERE] = "1"
 
 
 def on_starting(server: Any) -> None:
@@ -84,5 +85,5 @@ def child_exit(server: Any, worker: Any) -> None:
 
 
 def on_exit(server: Any) -> None:
-    if _made_here:
+    if os.environ.get(_MADE_HERE) == "1":
         shutil.rmtree(_metrics_dir, ignore_errors=True)
