@@ -203,9 +203,16 @@ SETTINGS: tuple[Setting, ...] = (
         parse=whole_number,
     ),
     Setting(
+        "DOCUMENT_STORE",
+        "database",
+        "Where supporting documents' bytes are kept: `database` (a table of the database, "
+        "shared by every node, written in the transaction of the document's row) or `local` "
+        "(files under UPLOAD_DIR, one machine only). See docs/deployment.md.",
+    ),
+    Setting(
         "UPLOAD_DIR",
         "instance/uploads",
-        "Where supporting documents are stored, outside the web root.",
+        "With `DOCUMENT_STORE=local`: where supporting documents are stored, outside the web root.",
         parse=path,
     ),
     Setting(
@@ -400,6 +407,8 @@ def validate(settings: Mapping[str, Any]) -> None:
         raise ConfigError("SMS_BACKEND=http needs SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN")
     if settings["EMAIL_BACKEND"] not in {"log", "smtp"}:
         raise ConfigError("EMAIL_BACKEND must be log or smtp")
+    if settings["DOCUMENT_STORE"] not in {"database", "local"}:
+        raise ConfigError("DOCUMENT_STORE must be database or local")
     if settings["VIRUS_SCANNER"] != "accept-everything-development":
         raise ConfigError("VIRUS_SCANNER must be accept-everything-development (the only one yet)")
 
