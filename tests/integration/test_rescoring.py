@@ -276,7 +276,7 @@ def test_two_publishers_at_once_share_the_work_and_outlive_a_held_chunk(
         with sessions() as own:
             try:
                 reports.append(publish_model(own, model, Actor.system(), workers=1))
-            except BaseException as error:  # noqa: BLE001 (reported by the assertion below)
+            except BaseException as error:
                 errors.append(error)
 
     publishers = [threading.Thread(target=publish) for _ in range(2)]
