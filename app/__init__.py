@@ -23,7 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from app.logging_setup import configure_logging
 
-    configure_logging(app.config["LOG_LEVEL"])
+    configure_logging(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
 
     from app.extensions import babel, csrf, db, htmx
     from app.i18n import init_i18n, select_locale
@@ -33,12 +33,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.web import init_web
     from app.web.database_away import init_database_away
     from app.web.input_boundary import init_input_boundary
+    from app.web.request_tracing import RequestTracing, note_route
     from app.web.sessions import DatabaseSessionInterface
     from app.web.static_assets import init_static_assets
 
     db.init_app(app)
-    # The first two hooks of every request, in this order: the input boundary
-    # screens every value, then the database is reached or the page is a 503.
+    # The first hooks of every request, in this order: the route is noted for
+    # the metrics, the input boundary screens every value, then the database
+    # is reached or the page is a 503.
+    app.before_request(note_route)
     init_input_boundary(app)
     init_database_away(app)
     csrf.init_app(app)
@@ -57,6 +60,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # Visitors' own addresses, for per-visitor limits such as /verify's.
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    # Outermost, around ProxyFix: it keeps the connection's own address (see the module).
+    app.wsgi_app = RequestTracing(  # type: ignore[method-assign]
+        app.wsgi_app, log_requests=app.config["LOG_FORMAT"] == "json"
+    )
 
     from app.cli import register_commands
 

@@ -11,6 +11,7 @@ a convenience.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"  
 DEVELOPMENT_OIDC_ISSUER = "http://127.0.0.1:8001"
 DEVELOPMENT_AUDIT_CHAIN_KEY = "development-only-audit-chain-key"
 
+
+LOG_FORMATS = ("text", "json")
 
 # The signatures a client assertion may carry: RSA (PKCS#1 v1.5 or PSS) and EC P-256.
 CLIENT_ASSERTION_ALGS = ("RS256", "PS256", "ES256")
@@ -60,6 +63,17 @@ def url(_name: str, value: str) -> str | None:
 
 def word_list(_name: str, value: str) -> list[str]:
     return [word.strip() for word in value.split(",") if word.strip()]
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def networks(name: str, value: str) -> list[IPNetwork]:
+    """Comma-separated CIDRs (``10.0.0.0/8,::1/128``); a bare address is a /32 or /128."""
+    try:
+        return [ipaddress.ip_network(word, strict=False) for word in word_list(name, value)]
+    except ValueError as error:
+        raise ConfigError(f"{name} must list networks such as 10.0.0.0/8: {error}") from None
 
 
 def path(_name: str, value: str) -> str:
@@ -288,6 +302,20 @@ SETTINGS: tuple[Setting, ...] = (
         parse=whole_number,
     ),
     Setting("LOG_LEVEL", "INFO", "Python logging level. Logs never carry IDs or tokens."),
+    Setting(
+        "LOG_FORMAT",
+        "text",
+        "`text` (one line per record, for people) or `json` (one JSON object per line, for "
+        "a log collector: timestamp, level, logger, message, request_id; the request line "
+        "adds method, route, status and duration_ms).",
+    ),
+    Setting(
+        "METRICS_ALLOWED_NETWORKS",
+        "127.0.0.0/8,::1/128",
+        "Networks (comma-separated CIDRs) whose addresses may read `/metrics`; any other "
+        "gets a 404. Checked against the connection's own address, never X-Forwarded-For.",
+        parse=networks,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -409,6 +437,8 @@ def validate(settings: Mapping[str, Any]) -> None:
         raise ConfigError("EMAIL_BACKEND must be log or smtp")
     if settings["DOCUMENT_STORE"] not in {"database", "local"}:
         raise ConfigError("DOCUMENT_STORE must be database or local")
+    if settings["LOG_FORMAT"] not in LOG_FORMATS:
+        raise ConfigError("LOG_FORMAT must be text or json")
     if settings["VIRUS_SCANNER"] != "accept-everything-development":
         raise ConfigError("VIRUS_SCANNER must be accept-everything-development (the only one yet)")
 

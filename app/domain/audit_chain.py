@@ -35,8 +35,14 @@ def canonical(
     subject_id: str | None,
     details: dict[str, Any],
     previous_hash: str,
+    request_id: str | None = None,
 ) -> bytes:
-    """A row's content as one byte string: the same row gives the same bytes."""
+    """A row's content as one byte string: the same row gives the same bytes.
+
+    The request id (migration 0012) is covered when the row has one, so that
+    it cannot be changed unseen either; a row without one gives the bytes it
+    gave before request ids existed, and its hash still holds.
+    """
     content = {
         "seq": seq,
         "occurred_at": _in_utc(occurred_at),
@@ -50,6 +56,8 @@ def canonical(
         "details": details,
         "previous_hash": previous_hash,
     }
+    if request_id is not None:
+        content["request_id"] = request_id
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8")
 

@@ -35,6 +35,9 @@ class AuditEvent(Base):
     subject_type: Mapped[str | None] = mapped_column(String(40))
     subject_id: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    # The request the act was done in (app.request_ids), to find its log lines
+    # and its messages; none for acts of the command line. Covered by the hash.
+    request_id: Mapped[str | None] = mapped_column(String(64))
     # The hash chain (services.audit): each row's hash, an HMAC keyed with
     # AUDIT_CHAIN_KEY, covers its content and the previous row's hash, in
     # ``seq`` order. Editing or deleting a row by hand breaks the chain from

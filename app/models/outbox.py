@@ -37,3 +37,6 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # The request that queued the message (app.request_ids): the worker logs
+    # it when it sends, so a request can be followed to its SMS.
+    request_id: Mapped[str | None] = mapped_column(String(64))

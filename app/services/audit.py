@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app import clock
+from app import clock, request_ids
 from app.domain.audit_chain import GENESIS, Anchor, row_hash
 from app.models import AuditEvent
 from app.services.actors import Actor
@@ -78,6 +78,7 @@ def record(
         "subject_id": None if subject_id is None else str(subject_id),
         "details": details,
         "previous_hash": previous,
+        "request_id": request_ids.current(),
     }
     event = AuditEvent(**fields, row_hash=row_hash(chain_key(db), **fields))
     db.add(event)
@@ -142,6 +143,7 @@ def _recomputed(key: bytes, event: AuditEvent) -> str:
         subject_id=event.subject_id,
         details=event.details,
         previous_hash=event.previous_hash,
+        request_id=event.request_id,
     )
 
 

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import clock
+from app import clock, request_ids
 from app.db import transaction
 from app.models import Account, OutboxMessage, Person
 from app.ports import DeliveryFailed, Sender
@@ -74,6 +74,7 @@ def notify(
                 status="pending",
                 attempts=0,
                 next_attempt_at=now,
+                request_id=request_ids.current(),
             )
         )
 
@@ -153,7 +154,9 @@ def deliver(
                 if message is None:
                     break
                 claimed = message.id
-                _deliver_one(db, message, senders, compose, now, report)
+                # Every line logged while it is handled names the request that queued it.
+                with request_ids.bound(message.request_id):
+                    _deliver_one(db, message, senders, compose, now, report)
         except Exception as error:
             if claimed is None:
                 raise  # no message at fault: the database itself
@@ -223,6 +226,7 @@ def _deliver_one(
     message.status, message.sent_at, message.last_error = "sent", clock.now(), None
     _forget_code(message)
     report.sent += 1
+    log.info("outbox message %s sent by %s (%s)", message.id, message.channel, message.kind)
 
 
 def _forget_code(message: OutboxMessage) -> None:

@@ -10,6 +10,7 @@ every query to the signed-in person.
 from __future__ import annotations
 
 import enum
+import ipaddress
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from app.domain.input_rules import SAME_SITE_PATH, text_problem
 from app.models import Account, AssistedSession, Person, StaffRole, StaffUser
 from app.services.actors import Actor
 from app.web.input_boundary import current_url
+from app.web.request_tracing import peer_address
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,9 @@ class Rule(enum.Enum):
     COUNTER_SUPERVISOR = "counter_supervisor"
     ADMIN = "admin"
     DEVELOPMENT_ONLY = "development_only"  # does not exist outside development
+    # Operators' machines (METRICS_ALLOWED_NETWORKS), by the connection's own
+    # address; anyone else gets a 404, as if the page did not exist.
+    OPERATORS_NETWORK = "operators_network"
 
 
 STAFF_RULES = {
@@ -104,6 +109,10 @@ def enforce_access() -> Response | None:
         if current_app.config["RSU_ENV"] != "development":
             abort(404)
         return None
+    if rule is Rule.OPERATORS_NETWORK:
+        if not from_operators_network():
+            abort(404)
+        return None
     if account is None:
         return _login_redirect()
     if rule is Rule.SIGNED_IN:
@@ -123,6 +132,22 @@ def enforce_access() -> Response | None:
     if not (is_staff(account) and account.staff is not None and account.staff.has_role(role)):
         abort(403)
     return None
+
+
+def from_operators_network() -> bool:
+    """The connection comes from a network of ``METRICS_ALLOWED_NETWORKS``.
+
+    The connection's own address (``peer_address``), never ``X-Forwarded-For``:
+    anyone can write that header, and ProxyFix believes the last proxies' word.
+    """
+    address = peer_address()
+    try:
+        peer = ipaddress.ip_address(address or "")
+    except ValueError:  # no address (a Unix socket): not the operators' network
+        return False
+    if isinstance(peer, ipaddress.IPv6Address) and peer.ipv4_mapped is not None:
+        peer = peer.ipv4_mapped
+    return any(peer in network for network in current_app.config["METRICS_ALLOWED_NETWORKS"])
 
 
 def load_account() -> None:

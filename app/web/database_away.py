@@ -10,8 +10,9 @@ the same page from the first statement that fails.
 The page is rendered without touching the database: the signed-in account
 is forgotten for this response, and the session is neither read nor written
 (``app.web.sessions`` checks ``database_unavailable``). Liveness
-(``/healthz``) and our static files never open the session at all, so they
-answer while the database is away, and the 503 page keeps its stylesheet.
+(``/healthz``), the metrics and our static files never open the session at
+all, so they answer while the database is away, and the 503 page keeps its
+stylesheet.
 The connection pool needs no help to recover: a disconnection discards the
 pool's older connections, an idle one is pinged, and a dead one is replaced.
 """
@@ -28,6 +29,9 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 LIVENESS_PATH = "/healthz"
+# Answers while the database is away, without its figures: operators then
+# still see the requests, and the 503s among them.
+METRICS_PATH = "/metrics"
 RETRY_AFTER_SECONDS = 30
 
 
@@ -58,8 +62,8 @@ def is_database_unreachable(error: BaseException) -> bool:
 
 
 def needs_database(request: Request, static_url_path: str | None) -> bool:
-    """Every request but liveness and our own static files."""
-    if request.path == LIVENESS_PATH:
+    """Every request but liveness, the metrics and our own static files."""
+    if request.path in (LIVENESS_PATH, METRICS_PATH):
         return False
     return not (static_url_path and request.path.startswith(static_url_path + "/"))
 

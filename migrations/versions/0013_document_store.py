@@ -2,7 +2,7 @@
 (DOCUMENT_STORE=database).
 
 Revision ID: 0013_document_store
-Revises: 0011_oidc
+Revises: 0012_request_id
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_document_store"
-down_revision: str | None = "0011_oidc"
+down_revision: str | None = "0012_request_id"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.demo_people import PEOPLE
 from app.extensions import db as app_db
-from app.logging_setup import configure_logging
+from app.logging_setup import configure_logging, formatter_for
 from app.models import Person
 from app.services import counter
 from tests.conftest import make_test_app
@@ -30,12 +30,13 @@ DEMO_NUMBERS = sorted(
 )
 
 
-@pytest.fixture
-def captured_log() -> Iterator[io.StringIO]:
-    """What the portal's configured logging writes, as an operator would read it."""
+@pytest.fixture(params=["text", "json"])
+def captured_log(request: pytest.FixtureRequest) -> Iterator[io.StringIO]:
+    """What the portal's configured logging writes, as an operator would read it,
+    in each LOG_FORMAT (the JSON formatter writes the traceback itself)."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(formatter_for(request.param))
     root = logging.getLogger()
     root.addHandler(handler)
     configure_logging("INFO")  # as at start-up: every handler gets the filter

@@ -5,6 +5,7 @@ import logging
 from flask import current_app, g, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
+from app import metrics
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.integrations.identity import LoginRefused, ProviderUnavailable, identity_provider
@@ -88,13 +89,17 @@ def callback() -> Response | tuple[str, int]:
         account = sign_in(db.session, identity, provider.claim_names)
     except ProviderUnavailable as error:
         log.warning("identity provider unavailable: %s", error)
+        metrics.count_login("provider_unavailable")
         return _provider_unavailable()
     except LoginRefused as refusal:
         log.warning("login refused: %s", refusal.reason)
+        metrics.count_login("refused", refusal.reason)
         return render_template("auth/refused.html"), 400
     except DomainError as error:
         log.warning("login refused: %s", error.code)
+        metrics.count_login("refused", error.code)
         return render_template("auth/refused.html"), 400
+    metrics.count_login("success")
     _start_session(account)
     return redirect(safe_next_url(next_url) or landing_url())
 
