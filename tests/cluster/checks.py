@@ -32,13 +32,28 @@ class Checks:
             status in (403, 404), "/metrics is refused at the balancer", f"answered {status}"
         )
 
-    def load(self, log: list[Sent], killed_at: float, balancer_log: str) -> None:
+    def scrape(self, result: dict[str, Any]) -> None:
+        self.figures["metrics"] = (
+            f"Prometheus targets {result['health']}; sum(rsu_http_requests_total) = {result['requests']:.0f}"
+        )
+        up = bool(result["health"]) and all(h == "up" for h in result["health"].values())
+        self.check(up and result["requests"] > 0, "Prometheus scrapes both nodes' /metrics",
+                   "; ".join(result["errors"])[:300])  # fmt: skip
+
+    def metrics_refused_to_others(self, status: str) -> None:
+        self.check(
+            status == "404",
+            "a node refuses /metrics to the balancer's address",
+            f"answered {status}",
+        )
+
+    def load(self, log: list[Sent], killed_at: float, kill_done: float, balancer_log: str) -> None:
         failures = [(i, s) for i, s in enumerate(log) if s.failed]
         # The balancer's log line of each request: node and status, by request id.
         lines = re.findall(r"portal_nodes/(\S+) \S+ (-?\d+) .* ([0-9a-f-]{36}) ", balancer_log)
         ours = {s.request_id for s in log}
         servers = {rid: server for server, _status, rid in lines if rid in ours}
-        in_flight = [s for _, s in failures if s.started <= killed_at <= s.ended + 0.5]
+        in_flight = [s for _, s in failures if s.started <= kill_done and s.ended >= killed_at]
         # Answers the balancer made itself (502) may not carry the id: its log
         # then says which node each 5xx came from.
         on_killed = [

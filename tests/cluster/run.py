@@ -50,6 +50,7 @@ from tests.cluster import network
 from tests.cluster.checks import Checks
 from tests.cluster.citizens import Citizen, Sent
 from tests.cluster.network import ROOT_ADDRESS, Host
+from tests.cluster.scrape import free_port, prometheus_command, scraped
 from tests.cluster.sms_gateway import TOKEN, RecordingGateway
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,6 +62,11 @@ ISSUER = "https://idp.cluster.invalid"
 BALANCER = Host(f"{network.PREFIX}lb", "10.231.0.2")
 NODES = [Host(f"{network.PREFIX}n1", "10.231.0.11"), Host(f"{network.PREFIX}n2", "10.231.0.12")]
 NODE_PORT = 8000
+# Run inside the balancer's host: what a node answers there to /metrics.
+FETCH_METRICS = (
+    "import sys, requests; "
+    "print(requests.get(sys.argv[1] + '/metrics', headers={'Host': 'portal.rsu.test'}, timeout=10).status_code)"
+)
 DEFAULT_MODEL = ROOT / "app/scoring_models/pmt-2026-01-illustrative.toml"
 
 
@@ -148,6 +154,8 @@ def node_environment(
         "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "2",
         "SMS_BACKEND": "http", "SMS_GATEWAY_URL": gateway.url, "SMS_GATEWAY_TOKEN": TOKEN,
         "DOCUMENT_STORE": "database", "LOG_LEVEL": "WARNING",
+        # The operators' side is the root namespace: its address alone reads /metrics.
+        "METRICS_ALLOWED_NETWORKS": f"{ROOT_ADDRESS}/32",
     }  # fmt: skip
 
 
@@ -321,6 +329,7 @@ def main() -> int:
         time.sleep(args.kill_at)
         killed_at = time.time()
         processes.kill("node1")
+        kill_done = time.time()  # the kill is a window: from the signal to the last process gone
         say(
             f"node1 (gunicorn master and workers) killed with SIGKILL at +{args.kill_at:.0f} s of load"
         )
@@ -334,12 +343,30 @@ def main() -> int:
         if any(thread.is_alive() for thread in threads):
             raise RuntimeError("a citizen is still waiting after the load's end")
 
-        checks.load(log, killed_at, processes.log_of("balancer"))
+        checks.load(log, killed_at, kill_done, processes.log_of("balancer"))
         checks.citizens_saw_what_they_expected(citizens)
         after_kill = [s for s in log if s.started > killed_at and not s.failed]
         checks.sessions_survived(
             after_kill, [node_answers(n, "/me", c).status_code for n in NODES for c in cookies]
         )
+
+        # -- Prometheus scrapes both nodes; the balancer's host may not ----------
+        if shutil.which("prometheus"):
+            port = free_port()
+            processes.start(
+                "prometheus",
+                prometheus_command(work, [f"{n.address}:{NODE_PORT}" for n in NODES], port),
+                dict(os.environ),
+            )
+            checks.scrape(scraped(port, 45))
+        else:
+            checks.failed(
+                "Prometheus scrapes both nodes",
+                "prometheus is missing (scripts/system-packages.sh)",
+            )
+        from_balancer = subprocess.run(BALANCER.command(f"{ROOT}/.venv/bin/python", "-c", FETCH_METRICS, node_url(NODES[0])),
+                                       capture_output=True, text=True, timeout=60)  # fmt: skip
+        checks.metrics_refused_to_others(from_balancer.stdout.strip())
 
         # -- a document uploaded through node 1, downloaded through node 2 ----------
         checks.document_across_nodes(*upload_on_one_download_on_other(direct_cookie, PDF))
