@@ -205,7 +205,11 @@ class Checks:
                    "; ".join(problems[:5]) + (f"; {twins} certificates twice" if twins else ""))  # fmt: skip
 
     def integrity(self, returncode: int, output: str) -> None:
-        self.figures["integrity"] = output.splitlines()[-1] if output else f"exit {returncode}"
+        # The command's verdict, without the warnings logged before it.
+        verdicts = [
+            line for line in output.splitlines() if "Every invariant" in line or "Broken" in line
+        ]
+        self.figures["integrity"] = verdicts[-1] if verdicts else f"exit {returncode}"
         self.check(returncode == 0, "flask integrity check passes", output[-300:])
 
     def summary(self, seconds: float) -> None:
@@ -218,6 +222,7 @@ class Checks:
             "rescoring",
             "register",
             "integrity",
+            "metrics",
         ):
             if name in self.figures:
                 print(f"{name:>10}: {self.figures[name]}")
