@@ -11,7 +11,7 @@ POT ?= $(TRANSLATIONS)/messages.pot
 
 .DEFAULT_GOAL := help
 .PHONY: help setup dev-keys system-packages static-assets run test test-fast fuzz lint translations-extract \
-        translations-update translations-compile clean
+        translations-update translations-compile clean cluster-test
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -74,6 +74,12 @@ fuzz: setup ## Long fuzz run: hostile input on every route as every role (FUZZ_E
 	@$(PY) scripts/ensure_test_database.py
 	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(VENV)/bin/pytest tests/web/test_fuzz.py $(PYTEST_ARGS); \
 	  status=$$?; cat test-artifacts/fuzz-summary.txt; exit $$status
+
+# Two portal nodes behind HAProxy in network namespaces, one killed under
+# load (tests/cluster/run.py). Needs root; skipped, saying why, without it.
+cluster-test: setup ## Several nodes behind HAProxy, one killed under load (root, ~1-2 min)
+	@$(PY) scripts/ensure_test_database.py >/dev/null
+	$(PY) -m tests.cluster.run $(CLUSTER_ARGS)
 
 lint: setup ## ruff and mypy
 	$(VENV)/bin/ruff check .

@@ -56,6 +56,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_virus_scanner(app)
     init_web(app)
     init_static_assets(app)
+    if app.config["TRUSTED_HOSTS"]:
+        from app.web.metrics_host import MetricsUnderAnyHost
+
+        app.wsgi_app = MetricsUnderAnyHost(app.wsgi_app, app.config["TRUSTED_HOSTS"][0])  # type: ignore[method-assign]
     if app.config["PROXY_COUNT"]:
         # Visitors' own addresses, for per-visitor limits such as /verify's.
         count = app.config["PROXY_COUNT"]

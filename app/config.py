@@ -217,9 +217,16 @@ SETTINGS: tuple[Setting, ...] = (
         parse=whole_number,
     ),
     Setting(
+        "DOCUMENT_STORE",
+        "database",
+        "Where supporting documents' bytes are kept: `database` (a table of the database, "
+        "shared by every node, written in the transaction of the document's row) or `local` "
+        "(files under UPLOAD_DIR, one machine only). See docs/deployment.md.",
+    ),
+    Setting(
         "UPLOAD_DIR",
         "instance/uploads",
-        "Where supporting documents are stored, outside the web root.",
+        "With `DOCUMENT_STORE=local`: where supporting documents are stored, outside the web root.",
         parse=path,
     ),
     Setting(
@@ -428,6 +435,8 @@ def validate(settings: Mapping[str, Any]) -> None:
         raise ConfigError("SMS_BACKEND=http needs SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN")
     if settings["EMAIL_BACKEND"] not in {"log", "smtp"}:
         raise ConfigError("EMAIL_BACKEND must be log or smtp")
+    if settings["DOCUMENT_STORE"] not in {"database", "local"}:
+        raise ConfigError("DOCUMENT_STORE must be database or local")
     if settings["LOG_FORMAT"] not in LOG_FORMATS:
         raise ConfigError("LOG_FORMAT must be text or json")
     if settings["VIRUS_SCANNER"] != "accept-everything-development":

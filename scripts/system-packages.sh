@@ -4,10 +4,13 @@
 #  - fonts-noto-core, the fonts embedded in those PDFs;
 #  - chromium for the browser tests (Playwright drives it; its own download is blocked);
 #  - poppler-utils and zbar-tools to look at PDFs and read QR codes in tests;
-#  - wrk, the HTTP load generator of the benchmarks (bench/).
+#  - wrk, the HTTP load generator of the benchmarks (bench/);
+#  - haproxy, the load balancer of the cluster test (deploy/haproxy/, make cluster-test);
+#  - iproute2, whose `ip netns` builds the cluster test's hosts;
+#  - prometheus, which scrapes the nodes' /metrics in the cluster test.
 # As root on Debian they are installed with apt; otherwise the command is printed.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-noto-core chromium poppler-utils zbar-tools wrk)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-noto-core chromium poppler-utils zbar-tools wrk haproxy iproute2 prometheus)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -96,6 +96,9 @@ def make_test_app(database_url: str, issuer: str, **overrides: object) -> Flask:
         "SECRET_KEY": "test-secret-key",
         # Uploaded documents of the tests, kept apart from development's.
         "UPLOAD_DIR": tempfile.mkdtemp(prefix="rsu-test-uploads-"),
+        # The production default unless told: TEST_DOCUMENT_STORE=local runs
+        # the same tests on files.
+        "DOCUMENT_STORE": os.environ.get("TEST_DOCUMENT_STORE", "database"),
         "SIGNING_KEY_FILE": key,
         "SIGNING_CERT_FILE": cert,
         "PUBLIC_BASE_URL": TEST_PUBLIC_BASE_URL,

@@ -27,7 +27,7 @@ def check_command() -> None:
     from app.integrations.document_store import document_store
     from app.services.integrity import check
 
-    report = check(db.session, document_store())
+    report = check(db.session, document_store(db.session))
     if report.broken is None:
         click.echo(f"Every invariant holds ({report.audit_rows} audit rows checked).")
         return

@@ -24,7 +24,7 @@ def purge() -> None:
     from app.services.retention import purge_retained_data
 
     days = current_app.config["RETENTION_DAYS"]
-    purged = purge_retained_data(db.session, timedelta(days=days), document_store())
+    purged = purge_retained_data(db.session, timedelta(days=days), document_store(db.session))
     click.echo(
         f"Deleted the data of {purged.households} household(s) deregistered more than "
         f"{days} days ago, and {purged.drafts} expired draft(s)."

@@ -4,6 +4,7 @@ from app.models.accounts import Account, SpentLoginState, StaffRole, StaffUser, 
 from app.models.audit import AuditEvent
 from app.models.certificates import Certificate
 from app.models.counter import AssistedSession, ConsentCode
+from app.models.documents import DocumentContent
 from app.models.households import (
     ChangeSubmission,
     Household,
@@ -31,6 +32,7 @@ __all__ = [
     "Certificate",
     "ChangeSubmission",
     "ConsentCode",
+    "DocumentContent",
     "Household",
     "HouseholdStatus",
     "HouseholdVersion",

@@ -11,7 +11,12 @@ household in chunks of household ids planned up front:
   the chunk query skips versions already scored), so re-running is harmless;
 - a final sweep scores any active household whose current version still
   has no score from the model (registered or changed while the run went on),
-  so that no household is left behind.
+  so that no household is left behind;
+- several machines may publish the same model at once: the first registers
+  it and plans the chunks while the others wait, then all share the chunks.
+  Each one ends only when every chunk is done, waiting for the chunks
+  another one holds: if that one dies, its lock goes with its connection
+  and the chunk is done here.
 
 On PostgreSQL, chunks run in worker processes with their own connections so
 that both cores work; SQLite runs them in this process.
@@ -203,9 +208,13 @@ def _plan_chunks(db: Session, run: RescoringRun, chunk_size: int) -> int:
 
 
 def process_chunk(
-    db: Session, run_id: int, first_id: int, model: ScoringModel
+    db: Session, run_id: int, first_id: int, model: ScoringModel, *, wait: bool = False
 ) -> BatchResult | None:
-    """Do one planned chunk in one transaction, unless it is done or being done."""
+    """Do one planned chunk in one transaction, unless it is done or being done.
+
+    ``wait``: a chunk being done elsewhere is waited for rather than passed;
+    once its holder commits it is done, and once its holder dies it is ours.
+    """
     chunk = db.scalar(
         select(RescoringChunk)
         .where(
@@ -213,7 +222,7 @@ def process_chunk(
             RescoringChunk.first_household_id == first_id,
             RescoringChunk.done_at.is_(None),
         )
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=not wait)
     )
     if chunk is None:
         db.rollback()
@@ -248,6 +257,24 @@ def _process_chunk_in_worker(
         return process_chunk(db, run_id, first_id, model)
 
 
+# Any number that no other advisory lock of the portal uses.
+PUBLISHING_LOCK = 0x525355_0001
+
+
+def _one_publisher_at_a_time(db: Session) -> None:
+    """Until this transaction ends, other publishers wait here (PostgreSQL)."""
+    if is_postgresql(db):
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUBLISHING_LOCK})
+
+
+def _pending_chunks(db: Session, run_id: int) -> Sequence[int]:
+    return db.scalars(
+        select(RescoringChunk.first_household_id)
+        .where(RescoringChunk.run_id == run_id, RescoringChunk.done_at.is_(None))
+        .order_by(RescoringChunk.first_household_id)
+    ).all()
+
+
 def publish_model(
     db: Session,
     model: ScoringModel,
@@ -260,6 +287,7 @@ def publish_model(
 ) -> PublishReport:
     """Register ``model`` and rescore every active household (resumable, idempotent)."""
     started = time.perf_counter()
+    _one_publisher_at_a_time(db)
     record, created = register_model(db, model, actor)
     run = db.scalar(select(RescoringRun).where(RescoringRun.model_id == model.id))
     if run is None:
@@ -275,11 +303,7 @@ def publish_model(
         )
     db.commit()
 
-    pending: Sequence[int] = db.scalars(
-        select(RescoringChunk.first_household_id)
-        .where(RescoringChunk.run_id == run.id, RescoringChunk.done_at.is_(None))
-        .order_by(RescoringChunk.first_household_id)
-    ).all()
+    pending = _pending_chunks(db, run.id)
     if on_plan:
         on_plan(len(pending))
     if workers is None:
@@ -302,7 +326,16 @@ def publish_model(
                 if result is not None and on_chunk:
                     on_chunk(result)
 
-    # The sweep: households that appeared or changed since the chunks were planned.
+    # Chunks held by another publisher when this one passed them: done by it
+    # meanwhile, or left by its death (its lock went with its connection).
+    for first_id in _pending_chunks(db, run.id):
+        result = process_chunk(db, run.id, first_id, model, wait=True)
+        if result is not None and on_chunk:
+            on_chunk(result)
+
+    # The sweep: households that appeared or changed since the chunks were
+    # planned. One publisher at a time, so that two never score the same one.
+    _one_publisher_at_a_time(db)
     after_plan = HouseholdVersion.id > run.planned_up_to_version_id
     swept = score_in_bulk(db, model, after_plan, "model_update", notify_changes=True)
     totals = db.execute(
@@ -312,7 +345,8 @@ def publish_model(
             func.coalesce(func.sum(RescoringChunk.eligibility_changes), 0),
         ).where(RescoringChunk.run_id == run.id)
     ).one()
-    if run.finished_at is None:
+    finished_at = db.scalar(select(RescoringRun.finished_at).where(RescoringRun.id == run.id))
+    if finished_at is None:
         db.execute(
             update(RescoringRun).where(RescoringRun.id == run.id).values(finished_at=clock.now())
         )

@@ -75,12 +75,15 @@ def purge_retained_data(
             for statement in purge_statements(ids, versions, reviews):
                 db.execute(statement)
             audit.record(db, Actor.system(), "retention_purge", details={"households": len(ids)})
+            if store is not None and store.transactional:  # the bytes go with their rows
+                for name in stored:
+                    store.delete(name)
         drafts = db.execute(
             delete(RegistrationDraft).where(RegistrationDraft.expires_at <= clock.now())
         )
         purged = Purged(households=len(ids), drafts=int(drafts.rowcount or 0))  # type: ignore[attr-defined]
-    # The documents' bytes go once their records are gone for good.
-    if store is not None:
+    # Files outside the database go once their records are gone for good.
+    if store is not None and not store.transactional:
         for name in stored:
             store.delete(name)
     return purged

@@ -138,7 +138,8 @@ def file_review(
             return existing  # its twin, sent at the same moment, was recorded first
         raise DomainError("review_open", number=existing.number)
 
-    # Bytes first, outside the transaction; removed again if the request is not recorded.
+    # Bytes first. A transactional store adds them to the transaction below;
+    # files are written outside it, and removed again if the request is not recorded.
     stored = [store.save(file.content) for file in accepted]
     try:
         with transaction(db):
@@ -147,8 +148,7 @@ def file_review(
             )
             return review
     except IntegrityError as error:
-        for name in stored:
-            store.delete(name)
+        _discard(store, stored)
         done = filed_with_key(db, household.id, filing.submission_key)
         if done is not None:  # the same form, sent twice at once
             return done
@@ -158,9 +158,16 @@ def file_review(
             raise DomainError("stale_form") from error  # the key of another household's form
         raise
     except BaseException:
+        _discard(store, stored)
+        raise
+
+
+def _discard(store: DocumentStore, stored: list[str]) -> None:
+    """Remove the files of a request that was not recorded. A transactional
+    store's bytes went with the rollback already."""
+    if not store.transactional:
         for name in stored:
             store.delete(name)
-        raise
 
 
 def _record_filing(

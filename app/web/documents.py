@@ -12,12 +12,13 @@ import io
 from flask import send_file
 from werkzeug.wrappers import Response
 
+from app.extensions import db
 from app.integrations.document_store import document_store
 from app.models import ReviewDocument
 
 
 def download(document: ReviewDocument) -> Response:
-    content = document_store().read(document.storage_name)
+    content = document_store(db.session).read(document.storage_name)
     response = send_file(
         io.BytesIO(content),
         mimetype=document.content_type,

@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app.integrations.document_store import LocalDocumentStore
+from app.integrations.document_store import DocumentStore
 from app.models import HouseholdVersion, Score
 from app.services import review_filing
 from tests.support.actors import citizen
@@ -22,9 +22,9 @@ def check(app: Flask) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def store_of(app: Flask) -> LocalDocumentStore:
-    store = app.extensions["rsu_documents"]
-    assert isinstance(store, LocalDocumentStore)
+def store_of(app: Flask, db: Session) -> DocumentStore:
+    """The configured store (DOCUMENT_STORE), working through the test's session."""
+    store: DocumentStore = app.extensions["rsu_documents"](db)
     return store
 
 
@@ -39,7 +39,7 @@ def file_a_review(app: Flask, db: Session) -> str:
     )
     scanner = app.extensions["rsu_virus_scanner"]
     review = review_filing.file_review(
-        db, person.id, citizen(db, person), filing, store_of(app), scanner, 30
+        db, person.id, citizen(db, person), filing, store_of(app, db), scanner, 30
     )
     return review.documents[0].storage_name
 
@@ -121,12 +121,14 @@ def test_a_document_without_its_file_and_a_file_without_its_row(
     app: Flask, db: Session, demo: None
 ) -> None:
     name = file_a_review(app, db)
-    store = store_of(app)
+    store = store_of(app, db)
     stray = store.save(b"%PDF-1.4 nobody's")
+    db.commit()  # a transactional store keeps what its session commits
     status, output = check(app)
     assert status == 1 and "every file in the document store has its row" in output
     assert stray in output
     store.delete(stray)
     store.delete(name)
+    db.commit()
     status, output = check(app)
     assert status == 1 and "every stored document has its file" in output and name in output

@@ -248,3 +248,50 @@ def test_explain_prints_the_households_score(app: Any, db: Session) -> None:
     result = app.test_cli_runner().invoke(args=["scoring", "explain", household.rsu_number])
     assert result.exit_code == 0, result.output
     assert "9.2355063" in result.output and "amo_tadamon: eligible" in result.output
+
+
+def test_two_publishers_at_once_share_the_work_and_outlive_a_held_chunk(
+    app: Any, db: Session, population: int
+) -> None:
+    """Two machines publish the same model at the same moment, while a third
+    holds one chunk and dies: both finish, every household scored once."""
+    import threading
+
+    model = variant("pmt-test-together", "-0.2")
+    publish_model(db, model, Actor.system(), chunk_size=100, workers=1)  # plans the run
+    sessions = app.extensions["rsu_db"]
+    # Undo the work but keep the plan: the chunks are to do again, as at the start.
+    db.execute(Score.__table__.delete().where(Score.model_id == model.id))
+    db.execute(RescoringChunk.__table__.update().values(done_at=None, households=0))
+    db.commit()
+    holder = sessions()  # a publisher in the middle of the third chunk
+    held = holder.scalars(
+        select(RescoringChunk).order_by(RescoringChunk.first_household_id).offset(2).limit(1)
+        .with_for_update()
+    ).one()  # fmt: skip
+    reports: list[Any] = []
+    errors: list[BaseException] = []
+
+    def publish() -> None:
+        with sessions() as own:
+            try:
+                reports.append(publish_model(own, model, Actor.system(), workers=1))
+            except BaseException as error:
+                errors.append(error)
+
+    publishers = [threading.Thread(target=publish) for _ in range(2)]
+    try:
+        for publisher in publishers:
+            publisher.start()
+        publishers[0].join(timeout=2)
+        waited = publishers[0].is_alive()  # for the held chunk, not done without it
+    finally:
+        holder.close()  # its machine dies: the lock goes with the connection
+        for publisher in publishers:
+            publisher.join(timeout=60)
+    assert waited
+    assert not errors and len(reports) == 2
+    assert held.first_household_id > 0
+    assert households_without_score(db, model.id) == 0
+    assert count(db, Score, Score.model_id == model.id) == population
+    assert count(db, RescoringChunk, RescoringChunk.done_at.is_(None)) == 0

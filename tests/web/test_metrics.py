@@ -77,6 +77,25 @@ def test_x_forwarded_for_cannot_open_metrics(
     assert client.get("/metrics").status_code == 404
 
 
+def test_a_scrape_by_the_nodes_address_is_answered_where_hosts_are_checked(
+    database_url: str, oidc_provider: str, db: Session
+) -> None:
+    """Production answers only its public host; Prometheus names the node by
+    its address. /metrics alone is served whatever the Host (it builds no link)."""
+    app = make_test_app(
+        database_url,
+        oidc_provider,
+        TRUSTED_HOSTS=["portal.example.org"],
+        METRICS_ALLOWED_NETWORKS=networks("METRICS_ALLOWED_NETWORKS", "192.0.2.0/24"),
+    )
+    client = app.test_client()
+    scrape = {"environ_base": {"REMOTE_ADDR": "192.0.2.10"}, "headers": {"Host": "10.0.0.11:8000"}}
+    assert client.get("/metrics", **scrape).status_code == 200  # type: ignore[arg-type]
+    assert client.get("/healthz", **scrape).status_code == 400  # type: ignore[arg-type]
+    outsider = {"environ_base": {"REMOTE_ADDR": OUTSIDER}, "headers": {"Host": "10.0.0.11:8000"}}
+    assert client.get("/metrics", **outsider).status_code == 404  # type: ignore[arg-type]
+
+
 def test_a_bad_network_setting_stops_the_start() -> None:
     with pytest.raises(ConfigError, match="METRICS_ALLOWED_NETWORKS"):
         settings_from_env({"METRICS_ALLOWED_NETWORKS": "10.0.0.0/8,not-a-network"})

@@ -37,8 +37,9 @@ def test_each_attack_file_is_refused_and_nothing_is_stored(
         "polyglot": pdf_html_polyglot,
         "png_bomb": lambda: request.getfixturevalue("png_bomb"),
     }[attack]()
+    store = app.extensions["rsu_documents"](db)
     uploads = Path(app.config["UPLOAD_DIR"])
-    before = set(uploads.rglob("*"))
+    before = (set(store.names()), set(uploads.rglob("*")))
     login_as(client, "youssef")
     client.get("/reviews/new?lang=fr")
     response = file_review(client, [(name, content)])
@@ -47,4 +48,5 @@ def test_each_attack_file_is_refused_and_nothing_is_stored(
     assert error is not None and name in error.get_text() and message in error.get_text()
     assert db.scalar(select(func.count()).select_from(ReviewRequest)) == 0
     assert db.scalar(select(func.count()).select_from(ReviewDocument)) == 0
-    assert set(uploads.rglob("*")) == before  # no byte of it was written
+    db.rollback()  # a fresh snapshot of the database store
+    assert (set(store.names()), set(uploads.rglob("*"))) == before  # no byte of it was written

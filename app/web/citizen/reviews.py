@@ -97,7 +97,7 @@ def _file(asking: review_filing.Asking, files: list[Any]) -> ReviewRequest:
         signed_in_person_id(),
         current_actor(),
         filing,
-        document_store(),
+        document_store(db.session),
         virus_scanner(),
         current_app.config["REVIEW_DUE_DAYS"],
     )
