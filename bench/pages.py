@@ -129,6 +129,7 @@ def wait_until_up(server: subprocess.Popen[bytes]) -> None:
 
 
 def main() -> None:
+    global PORT, DATABASE  # set once, from the command line
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -136,6 +137,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="bursts per path")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--households", type=int, default=2_000)
+    parser.add_argument(
+        "--port", type=int, default=PORT, help="where gunicorn listens (helpers share the machine)"
+    )
+    parser.add_argument("--database", default=DATABASE, help="scratch database (dropped first)")
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument(
         "--paths", default="/,/score,/household,/me", help="pages to load, comma-separated"
@@ -147,6 +152,7 @@ def main() -> None:
         help="serve the portal from this checkout (e.g. the code before a change)",
     )
     args = parser.parse_args()
+    PORT, DATABASE = args.port, args.database
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: scripts/system-packages.sh installs it")
 

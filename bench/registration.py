@@ -176,6 +176,7 @@ def wrk(
 
 
 def main() -> None:
+    global PORT, DATABASE  # set once, from the command line
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -184,7 +185,18 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--port", type=int, default=PORT, help="where gunicorn listens (helpers share the machine)"
+    )
+    parser.add_argument("--database", default=DATABASE, help="scratch database (dropped first)")
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=ROOT,
+        help="serve the portal from this checkout (e.g. the code before a change)",
+    )
     args = parser.parse_args()
+    PORT, DATABASE = args.port, args.database
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
 
@@ -209,7 +221,7 @@ def main() -> None:
         "PUBLIC_BASE_URL": "https://127.0.0.1", "AUDIT_CHAIN_KEY": AUDIT_CHAIN_KEY,
     }  # fmt: skip
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--access-logfile", "/dev/null", "wsgi:app"],
-                              cwd=ROOT, env=env, start_new_session=True)  # fmt: skip
+                              cwd=args.app_dir, env=env, start_new_session=True)  # fmt: skip
     try:
         time.sleep(4)
         health = wrk("/healthz", 15, args.connections, 2, HEALTH_LUA, env)

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from app.models import ReviewRequest
+from app.models import HouseholdVersion, ReviewRequest
 from app.services import registration, registration_submit, review_filing
-from app.services.household_life import confirmation_due, current_version
+from app.services.household_life import confirmation_due
 from app.services.households import PersonOverview, overview_for_person
 
 
@@ -29,12 +30,25 @@ class CitizenHome:
     reviews: list[ReviewRequest]
 
 
+# When the current version was made is all /me needs of it: not its
+# declaration, a JSON document read and parsed for nothing. Built once.
+_CURRENT_VERSION_MADE = select(HouseholdVersion.created_at).where(
+    HouseholdVersion.household_id == bindparam("household_id"),
+    HouseholdVersion.number == bindparam("number"),
+)
+
+
 def citizen_home(db: Session, person_id: int) -> CitizenHome:
     overview = overview_for_person(db, person_id)
     household = overview.household
     due = blocker = draft = None
     if household is not None and overview.is_declarant:
-        due = confirmation_due(household, current_version(db, household).created_at)
+        made = db.scalar(
+            _CURRENT_VERSION_MADE,
+            {"household_id": household.id, "number": household.version_number},
+        )
+        assert made is not None  # a household always has its current version
+        due = confirmation_due(household, made)
     if household is None:
         blocker = registration.registration_blocker(db, overview.person)
         found = registration.find_draft(db, person_id)

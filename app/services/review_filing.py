@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -224,14 +224,16 @@ def _record_filing(
 # -- what the household sees --------------------------------------------------------------
 
 
+# Built once: /score and /me run it on every request.
+_REVIEWS_OF_HOUSEHOLD = (
+    select(ReviewRequest)
+    .where(ReviewRequest.household_id == bindparam("household_id"))
+    .order_by(ReviewRequest.id.desc())
+)
+
+
 def reviews_of_household(db: Session, household_id: int) -> list[ReviewRequest]:
-    return list(
-        db.scalars(
-            select(ReviewRequest)
-            .where(ReviewRequest.household_id == household_id)
-            .order_by(ReviewRequest.id.desc())
-        )
-    )
+    return list(db.scalars(_REVIEWS_OF_HOUSEHOLD, {"household_id": household_id}))
 
 
 def review_for_member(db: Session, person_id: int, number: str) -> ReviewRequest:

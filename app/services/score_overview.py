@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session, joinedload
 
 from app import clock
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on
 from app.domain.errors import DomainError, Forbidden
 from app.domain.scoring.explanation import Explanation, explain
-from app.models import Household, Person, Score
+from app.models import Household, HouseholdVersion, Person, Score
 from app.services.households import active_membership
-from app.services.scoring import Eligibility, current_score, eligibility_of, score_history
+from app.services.scoring import Eligibility, eligibility_of
 
 
 @dataclass(frozen=True)
@@ -48,14 +49,36 @@ def score_overview(db: Session, person_id: int) -> ScoreOverview:
 
 
 def household_overview(db: Session, household: Household) -> ScoreOverview:
-    """The household's current score, eligibility, explanation and history."""
-    score = current_score(db, household)
+    """The household's current score, eligibility, explanation and history.
+
+    One query reads every score of the household, newest first, with its
+    model, the number of the version it scored and, for the current version
+    only, that version's declaration (the explanation is read against it).
+    The current score is the newest score of the current version, as in
+    ``scoring.current_score``: a score of an older version never passes for it.
+    """
+    current_declaration = case(
+        (HouseholdVersion.number == household.version_number, HouseholdVersion.declaration)
+    )
+    rows = db.execute(
+        select(Score, HouseholdVersion.number, current_declaration)
+        .join(HouseholdVersion, Score.household_version_id == HouseholdVersion.id)
+        .options(joinedload(Score.model))
+        .where(Score.household_id == household.id)
+        .order_by(Score.id.desc())
+    ).all()
+    current = next(
+        ((found, declaration) for found, number, declaration in rows
+         if number == household.version_number),
+        None,
+    )  # fmt: skip
+    score, declaration = current if current is not None else (None, None)
     explanation = explain(score.contribution_values(), score.regional_effect) if score else None
     return ScoreOverview(
         household=household,
         score=score,
         eligibility=eligibility_of(household, score),
         explanation=explanation,
-        declaration=score.version.declaration if score else None,
-        history=score_history(db, household.id),
+        declaration=declaration,
+        history=[row[0] for row in rows],
     )

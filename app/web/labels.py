@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from app.domain import geography
 from app.i18n import current_language, format_day
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 
 PROGRAMMES = {
     # Translators: the State health insurance for low-income households.

@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import CallbackDict
@@ -36,6 +36,17 @@ from app.web.database_away import (
 # Refreshing last_seen_at on every request would make every page a write; a
 # minute of precision is plenty for a 30-minute idle timeout.
 TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+# The signed-in account (with its person and staff record, which it loads
+# eagerly) comes with the session row, in one query: it lands in the identity
+# map, so ``load_account`` finds it there without another. Built once: every
+# request runs it, and composing it cost as much as SQLAlchemy's cached run.
+SESSION_WITH_ACCOUNT = (
+    select(WebSession, Account)
+    .outerjoin(Account, Account.id == WebSession.account_id)
+    .where(WebSession.id_hash == bindparam("id_hash"))
+)
 
 
 def _hash(token: str) -> str:
@@ -108,16 +119,8 @@ class DatabaseSessionInterface(SessionInterface):
         if not token or len(token) > 128 or not needs_database(request, app.static_url_path):
             return ServerSession()
         db = self._db()
-        # The signed-in account (with its person and staff record, which it
-        # loads eagerly) comes with the session row, in one query: it lands in
-        # the identity map, so ``load_account`` finds it there without another.
-        query = (
-            select(WebSession, Account)
-            .outerjoin(Account, Account.id == WebSession.account_id)
-            .where(WebSession.id_hash == _hash(token))
-        )
         try:
-            found = db.execute(query).first()
+            found = db.execute(SESSION_WITH_ACCOUNT, {"id_hash": _hash(token)}).first()
             row, account = (found[0], found[1]) if found is not None else (None, None)
         except SQLAlchemyError as error:
             if not is_database_unreachable(error):

@@ -16,7 +16,7 @@ from tests.support.login import login_as
 from tests.support.pages import csrf_token_in
 
 # The session row with its account (1), then what the page shows.
-MOST_QUERIES = {"/me": 5, "/score": 5, "/household": 4}
+MOST_QUERIES = {"/me": 5, "/score": 4, "/household": 4}
 
 
 @contextmanager

@@ -11,9 +11,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
 from app.domain.declaration import age_on
 from app.domain.scoring.explanation import Fact
 from app.domain.scoring.features import (
@@ -27,7 +24,8 @@ from app.domain.scoring.features import (
     SKILLED,
     TRADE_CRAFT,
 )
-from app.i18n import format_amount, format_number
+from app.i18n import format_amount, format_number, ngettext
+from app.i18n import gettext as _
 from app.web.labels import (
     DWELLING_TYPES,
     EDUCATION_LEVELS,
