@@ -26,17 +26,14 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pyhanko.keys import (
-    load_cert_from_pemder,
-    load_certs_from_pemder,
-    load_certs_from_pemder_data,
-    load_private_key_from_pemder,
-)
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from cryptography.x509 import load_pem_x509_certificate
+from pyhanko.keys import load_cert_from_pemder, load_certs_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.sign.general import SigningError
 from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
     SignatureCoverageLevel,
@@ -44,6 +41,8 @@ from pyhanko.sign.validation import (
 )
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from app.integrations.cms_signature import CmsSigner
 
 log = logging.getLogger(__name__)
 
@@ -61,23 +60,27 @@ class PdfSigner:
     ``chain_paths`` name PEM files with the intermediate certificates between
     the signing certificate and its root; they are embedded in the signature
     so that a reader can build the path without fetching anything.
+
+    pyHanko writes the PDF side (the signature field and dictionary, as an
+    incremental update, and the digest of the signed byte ranges); the CMS
+    signature inside it comes from :class:`CmsSigner`, which encodes it
+    directly instead of through asn1crypto objects.
     """
 
     def __init__(
         self, key_path: StrPath, cert_path: StrPath, chain_paths: Iterable[StrPath] = ()
     ) -> None:
-        chain = SimpleCertificateStore()
-        chain.register_multiple(load_certs_from_pemder(chain_paths))
-        self._signer = signers.SimpleSigner(
+        chain = [load_pem_x509_certificate(Path(p).read_bytes()) for p in chain_paths]
+        key = load_pem_private_key(Path(key_path).read_bytes(), password=None)
+        if not isinstance(key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
+            raise ValueError(f"{key_path}: certificates are signed with an ECDSA or RSA key only")
+        self._cms = CmsSigner(key, load_pem_x509_certificate(Path(cert_path).read_bytes()), chain)
+        # pyHanko reads the signing certificate when it sets up the field; it never signs.
+        self._field_signer = signers.SimpleSigner(
             signing_cert=load_cert_from_pemder(cert_path),
-            signing_key=load_private_key_from_pemder(key_path, passphrase=None),
-            cert_registry=chain,
+            signing_key=None,
+            cert_registry=SimpleCertificateStore(),
         )
-        # Room for the signature in the file. Without a timestamp or
-        # revocation data its size depends on the key and certificates alone,
-        # so pyHanko's estimate (a dummy signature, about 40% of the signing
-        # time) is made once, on the first document, and kept.
-        self._bytes_reserved: int | None = None
 
     def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
         """Return ``pdf`` with a PAdES B-B signature appended as an incremental update.
@@ -92,34 +95,17 @@ class PdfSigner:
             subfilter=SigSeedSubFilter.PADES,
             md_algorithm=DIGEST_ALGORITHM,
         )
-        reserved = self._bytes_reserved
-        try:
-            signed = self._sign(pdf, metadata, reserved)
-        except SigningError:
-            if reserved is None:
-                raise
-            signed = self._sign(pdf, metadata, None)  # the kept size fell short: estimate again
-            reserved = None
-        if reserved is None:
-            self._bytes_reserved = _reserved_size(signed)
-        return signed
-
-    def _sign(
-        self, pdf: bytes, metadata: signers.PdfSignatureMetadata, bytes_reserved: int | None
-    ) -> bytes:
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
-        sign_pdf = functools.partial(
-            signers.PdfSigner(metadata, self._signer).sign_pdf, bytes_reserved=bytes_reserved
+        pdf_signer = signers.PdfSigner(metadata, self._field_signer)
+        # The room for /Contents is exact: the CMS has a fixed size but for
+        # the signature value, counted here at its longest (in hex digits).
+        prepare = pdf_signer.async_digest_doc_for_signing(
+            writer, bytes_reserved=2 * self._cms.max_size
         )
-        output = outside_event_loop(sign_pdf, writer)
+        prepared, _, output = outside_event_loop(asyncio.run, prepare)
+        prepared.fill_with_cms(output, self._cms.sign(prepared.document_digest))
         signed: bytes = output.getvalue()
         return signed
-
-
-def _reserved_size(signed: bytes) -> int:
-    """The room pyHanko left for our signature, in hex digits, as ``bytes_reserved`` counts it."""
-    signature = PdfFileReader(BytesIO(signed)).embedded_signatures[0]
-    return 2 * len(signature.sig_object["/Contents"])
 
 
 def outside_event_loop(work: Callable[..., T], *args: Any) -> T:

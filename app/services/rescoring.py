@@ -19,17 +19,21 @@ household in chunks of household ids planned up front:
   and the chunk is done here.
 
 On PostgreSQL, chunks run in worker processes with their own connections so
-that both cores work; SQLite runs them in this process.
+that both cores work (forked where the platform allows, so that they start
+with the application imported); SQLite runs them in this process.
 """
 
 from __future__ import annotations
 
+import gc
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.context import BaseContext
 from typing import Any
 
 import orjson
@@ -244,6 +248,25 @@ _worker_sessions: dict[str, sessionmaker[Session]] = {}
 _worker_models: dict[str, ScoringModel] = {}
 
 
+def _worker_context() -> BaseContext:
+    """Forked workers where the platform allows it: they start with the
+    application already imported (a spawned one spends about 1.8 s importing
+    it again, a sixth of rescoring 200,000 households on two cores).
+
+    Only from a process with one thread (the CLI): a fork copies every lock
+    as it is, and one held by another thread would never be released.
+    """
+    forkable = "fork" in get_all_start_methods() and threading.active_count() == 1
+    return get_context("fork" if forkable else "spawn")
+
+
+def _start_worker() -> None:
+    """The objects a worker starts with (the imported application) live as long
+    as it does: out of the collector's sight, a full collection no longer walks
+    them every few thousand households (about 10% of a chunk's time)."""
+    gc.freeze()
+
+
 def _process_chunk_in_worker(
     url: str, run_id: int, first_id: int, model_text: str
 ) -> BatchResult | None:
@@ -315,8 +338,16 @@ def publish_model(
             if result is not None and on_chunk:
                 on_chunk(result)
     else:
-        url = db.get_bind().engine.url.render_as_string(hide_password=False)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        engine = db.get_bind().engine
+        url = engine.url.render_as_string(hide_password=False)
+        # No connection of ours may live on in a worker (two processes on one
+        # socket): end the transaction and close the pooled connections before
+        # forking. The sweep below opens a new one.
+        db.commit()
+        engine.dispose()
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=_worker_context(), initializer=_start_worker
+        ) as pool:
             futures = [
                 pool.submit(_process_chunk_in_worker, url, run.id, first_id, model.source_text)
                 for first_id in pending

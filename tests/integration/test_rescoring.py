@@ -16,8 +16,15 @@ from sqlalchemy.orm import Session
 from app.domain.errors import DomainError
 from app.domain.scoring import ScoringModel, compute_score, parse_model
 from app.domain.scoring.programmes import programmes_in_force
-from app.models import Household, HouseholdVersion, OutboxMessage, RescoringChunk, Score
-from app.services import rescoring
+from app.models import (
+    Certificate,
+    Household,
+    HouseholdVersion,
+    OutboxMessage,
+    RescoringChunk,
+    Score,
+)
+from app.services import certificates, rescoring
 from app.services.actors import Actor
 from app.services.demo import seed_demo_people
 from app.services.rescoring import households_without_score, publish_model, score_seeded_households
@@ -208,6 +215,26 @@ def test_deregistered_households_are_not_rescored(db: Session, population: int) 
     report = publish_model(db, model, Actor.system(), chunk_size=300, workers=1)
     assert report.households == population - 1
     assert count(db, Score, Score.household_id == household.id, Score.model_id == model.id) == 0
+
+
+def test_publishing_supersedes_the_score_certificates_and_only_those(
+    db: Session, population: int
+) -> None:
+    """One statement per chunk supersedes the score certificates of the
+    households it rescored: all of them, and no certificate of another kind."""
+    households = db.scalars(select(Household).order_by(Household.id).limit(3)).all()
+    actor = Actor.system()
+
+    def blank(_certificate: Certificate) -> bytes:
+        return b"%PDF-1.7 (not rendered: only the rows matter here)"
+
+    scores = [certificates.issue(db, h, "score", actor, blank) for h in households]
+    registration = certificates.issue(db, households[0], "registration", actor, blank)
+    publish_model(db, variant("pmt-test-certificates", "0.3"), Actor.system(), chunk_size=100,
+                  workers=1)  # fmt: skip
+    db.expire_all()
+    assert [c.status for c in scores] == ["superseded"] * len(households)
+    assert registration.status == "valid"
 
 
 def test_worker_processes_give_the_same_scores(db: Session, population: int) -> None:

@@ -8,6 +8,8 @@ with a message when the tools are not installed.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import re
 import socket
 import subprocess
@@ -16,6 +18,10 @@ from pathlib import Path
 
 import pytest
 import weasyprint
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -260,21 +266,106 @@ def test_the_signer_for_a_pair_of_files_is_loaded_once(signing_pair: tuple[Path,
     assert signer_from_files(key, cert) is signer_from_files(str(key), str(cert))
 
 
-def test_the_room_for_the_signature_is_estimated_once_and_recovers_if_short(
-    bilingual_pdf: bytes, signing_pair: tuple[Path, Path], trusted_pem: bytes
+def test_our_signed_attributes_are_byte_for_byte_the_ones_pyhanko_signs(
+    signing_pair: tuple[Path, Path],
 ) -> None:
-    signer = PdfSigner(*signing_pair)
-    first = signer.sign(bilingual_pdf, reason="r", location="l")
-    kept = signer._bytes_reserved
-    assert kept is not None and kept > 0
-    second = signer.sign(bilingual_pdf, reason="r", location="l")
-    assert signer._bytes_reserved == kept and len(second) == len(first)
-    assert signature_is_valid(first, trusted_pem) and signature_is_valid(second, trusted_pem)
-    signer._bytes_reserved = 64  # as if the key had been replaced by a larger one
-    recovered = signer.sign(bilingual_pdf, reason="r", location="l")
-    assert signature_is_valid(recovered, trusted_pem)
-    # Estimated again (an ECDSA signature's length varies by a few bytes).
-    assert abs((signer._bytes_reserved or 0) - kept) < kept // 10
+    """The signed attributes are what the signature value covers: the ones we
+    encode by hand must be exactly those pyHanko's PAdES signer encodes for
+    the same digest and certificate."""
+    import asyncio
+
+    from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
+    from pyhanko.sign import signers
+
+    key, cert = signing_pair
+    theirs = signers.SimpleSigner(
+        signing_cert=load_cert_from_pemder(cert),
+        signing_key=load_private_key_from_pemder(key, passphrase=None),
+        cert_registry=None,
+    )
+    ours = PdfSigner(key, cert)._cms
+    for digest in (bytes(32), hashlib.sha256(b"a certificate").digest()):
+        expected = asyncio.run(theirs.signed_attrs(digest, "sha256", use_pades=True)).dump()
+        assert ours.signed_attributes(digest) == expected
+
+
+def test_the_room_reserved_fits_the_longest_signature_and_no_more(
+    signing_pair: tuple[Path, Path],
+) -> None:
+    """An ECDSA signature value is 70 to 72 bytes long (DER integers drop
+    leading zeros): the room is counted for the longest, which a few dozen
+    signatures reach."""
+    cms = PdfSigner(*signing_pair)._cms
+    sizes = [len(cms.sign(hashlib.sha256(bytes([n])).digest())) for n in range(50)]
+    assert max(sizes) == cms.max_size
+
+
+def _certificate(
+    subject: str, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
+    issuer: str, issuer_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey, *, ca: bool,
+) -> x509.Certificate:  # fmt: skip
+    now = dt.datetime.now(dt.UTC)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=not ca,
+                content_commitment=not ca,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=ca,
+                crl_sign=ca,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(issuer_key, hashes.SHA256())
+    )
+
+
+def _pem(path: Path, certificate: x509.Certificate) -> Path:
+    path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return path
+
+
+def test_an_rsa_key_under_an_intermediate_signs_a_pdf_that_chains_to_the_root(
+    bilingual_pdf: bytes, tmp_path: Path
+) -> None:
+    """A PKI key as production may have: RSA, issued by an intermediate that
+    is embedded in the signature, so that trusting the root is enough."""
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    intermediate_key = ec.generate_private_key(ec.SECP384R1())
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    root = _certificate("Root", root_key, "Root", root_key, ca=True)
+    intermediate = _certificate("Intermediate", intermediate_key, "Root", root_key, ca=True)
+    leaf = _certificate("Signing", key, "Intermediate", intermediate_key, ca=False)
+    key_path = tmp_path / "key.pem"
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    signer = PdfSigner(
+        key_path, _pem(tmp_path / "leaf.pem", leaf), [_pem(tmp_path / "mid.pem", intermediate)]
+    )
+    signed = signer.sign(bilingual_pdf, reason="r", location="l")
+    root_pem = root.public_bytes(serialization.Encoding.PEM)
+    assert signature_is_valid(signed, root_pem)
+    assert not signature_is_valid(
+        PdfSigner(key_path, tmp_path / "leaf.pem").sign(bilingual_pdf, reason="r", location="l"),
+        root_pem,
+    )  # without the intermediate, no path to the root
 
 
 def test_dev_keys_creates_the_pair_once_and_then_stays_quiet(
