@@ -22,6 +22,13 @@ class DeliveryFailed(Exception):
 class Sender(Protocol):
     """A gateway for one channel (SMS or email)."""
 
-    def send(self, address: str, subject: str, body: str) -> None:
-        """Send one message; raise DeliveryFailed if it was not accepted."""
+    def send(self, address: str, subject: str, body: str, *, reference: str) -> None:
+        """Send one message; raise DeliveryFailed if it was not accepted.
+
+        ``reference`` names the message, the same on every try: a worker that
+        dies after the gateway took a message but before marking it sent
+        leaves it to another worker, which hands it over again under the same
+        reference. A gateway that deduplicates on it (an SMS gateway's client
+        reference, an email's Message-ID) then delivers it once.
+        """
         ...

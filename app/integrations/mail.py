@@ -10,7 +10,6 @@ import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 from app.ports import DeliveryFailed
 
@@ -22,8 +21,13 @@ def masked(address: str) -> str:
     return f"{local[:1]}•••@{domain}"
 
 
+def message_id(reference: str, sender: str) -> str:
+    domain = sender.partition("@")[2] or "localhost"
+    return f"<{reference}@{domain}>"
+
+
 class LogMail:
-    def send(self, address: str, subject: str, body: str) -> None:
+    def send(self, address: str, subject: str, body: str, *, reference: str) -> None:
         log.info("email to %s (%s characters)", masked(address), len(body))
 
 
@@ -43,12 +47,13 @@ class SmtpMail:
         self.username, self.password = username, password
         self.starttls, self.timeout = starttls, timeout
 
-    def send(self, address: str, subject: str, body: str) -> None:
+    def send(self, address: str, subject: str, body: str, *, reference: str) -> None:
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = address
         message["Subject"] = subject
-        message["Message-ID"] = make_msgid(domain=self.sender.partition("@")[2] or None)
+        # The same Message-ID on every try: mail systems drop a second copy.
+        message["Message-ID"] = message_id(reference, self.sender)
         message.set_content(body)
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:

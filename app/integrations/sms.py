@@ -3,7 +3,9 @@
 - ``LogSms`` (development, tests): the message goes to the log, with the
   number masked and without its text, since texts may carry one-time codes.
   Developers read texts on the development outbox page.
-- ``HttpSms``: the operator's gateway, JSON over HTTPS with a bearer token.
+- ``HttpSms``: the operator's gateway, JSON over HTTPS with a bearer token,
+  each message under its outbox reference, so that a message handed over
+  again after a worker died is delivered once (``app.ports.Sender``).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def masked(phone: str) -> str:
 
 
 class LogSms:
-    def send(self, address: str, subject: str, body: str) -> None:
+    def send(self, address: str, subject: str, body: str, *, reference: str) -> None:
         log.info("SMS to %s (%s characters)", masked(address), len(sms_text(body)))
 
 
@@ -42,12 +44,14 @@ class HttpSms:
         self.token = token
         self.timeout = timeout
 
-    def send(self, address: str, subject: str, body: str) -> None:
+    def send(self, address: str, subject: str, body: str, *, reference: str) -> None:
         try:
             answer = requests.post(
                 self.url,
-                json={"to": address, "text": sms_text(body)},
-                headers={"Authorization": f"Bearer {self.token}"},
+                # The reference twice: in the body, where SMS gateways take a
+                # client reference, and as the HTTP idempotency key.
+                json={"to": address, "text": sms_text(body), "reference": reference},
+                headers={"Authorization": f"Bearer {self.token}", "Idempotency-Key": reference},
                 timeout=self.timeout,
             )
         except requests.RequestException as error:

@@ -211,7 +211,7 @@ def _deliver_one(
         report.failed += 1
         return
     try:
-        senders[message.channel].send(address, subject, body)
+        senders[message.channel].send(address, subject, body, reference=reference(message))
     except DeliveryFailed as error:
         message.last_error = str(error)[:200]
         if error.permanent or message.attempts >= MAX_ATTEMPTS:
@@ -227,6 +227,11 @@ def _deliver_one(
     _forget_code(message)
     report.sent += 1
     log.info("outbox message %s sent by %s (%s)", message.id, message.channel, message.kind)
+
+
+def reference(message: OutboxMessage) -> str:
+    """The message's name at the gateway, the same on every try (``app.ports.Sender``)."""
+    return f"rsu-outbox-{message.id}"
 
 
 def _forget_code(message: OutboxMessage) -> None:

@@ -9,7 +9,8 @@ Hosts (tests/cluster/network.py), on 10.231.0.0/24:
 - two nodes, 10.231.0.11 and .12: gunicorn with gunicorn.conf.py and the
   production settings (RSU_ENV=production, secrets generated into files,
   PUBLIC_BASE_URL), and one outbox worker each, sending SMS through the
-  portal's HTTP adapter to a gateway that records every message;
+  portal's HTTP adapter to a gateway that records every message under its
+  reference (tests/cluster/sms_gateway.py);
 - the root namespace, 10.231.0.1: the machine's PostgreSQL through a TCP
   relay (a second HAProxy, in tcp mode), the SMS gateway, the citizens.
 
@@ -282,11 +283,11 @@ def main() -> int:
         # Each node's own control socket: here the two share one file system.
         serve = {i: node.command(*gunicorn, "--control-socket", str(work / f"node{i}.ctl"))
                  for i, node in enumerate(NODES, 1)}  # fmt: skip
-        for index, node in enumerate(NODES, 1):
+        outbox = {i: node.command(*flask, "outbox", "deliver", "--every", "0.5")
+                  for i, node in enumerate(NODES, 1)}  # fmt: skip
+        for index in (1, 2):
             processes.start(f"node{index}", serve[index], env)
-            processes.start(
-                f"outbox{index}", node.command(*flask, "outbox", "deliver", "--every", "0.5"), env
-            )
+            processes.start(f"outbox{index}", outbox[index], env)
         balancer_env = {**os.environ, "RSU_PUBLIC_HOST": PUBLIC_HOST,
                         "RSU_HTTPS_BIND": f"{BALANCER.address}:443", "RSU_HTTP_BIND": f"{BALANCER.address}:80",
                         "RSU_TLS_PEM": str(files["tls_pem"]),
@@ -328,13 +329,16 @@ def main() -> int:
             thread.start()
         time.sleep(args.kill_at)
         killed_at = time.time()
+        # The whole node: its gunicorn (master and workers) and its outbox worker.
         processes.kill("node1")
         kill_done = time.time()  # the kill is a window: from the signal to the last process gone
+        processes.kill("outbox1")
         say(
-            f"node1 (gunicorn master and workers) killed with SIGKILL at +{args.kill_at:.0f} s of load"
+            f"node1 (gunicorn master and workers, outbox worker) killed with SIGKILL at +{args.kill_at:.0f} s of load"
         )
         time.sleep(args.down_for)
         processes.start("node1", serve[1], env)
+        processes.start("outbox1", outbox[1], env)
         wait_for("node1 back", lambda: node_answers(NODES[0]).status_code == 200, 60)
         back_at = time.time()
         say(f"node1 back after {back_at - killed_at:.1f} s")
@@ -383,7 +387,7 @@ def main() -> int:
             60,
             0.5,
         )
-        checks.outbox(admin_url, gateway.received, [processes.log_of(f"outbox{i}") for i in (1, 2)])
+        checks.outbox(admin_url, gateway, [processes.log_of(f"outbox{i}") for i in (1, 2)])
         checks.register(admin_url, citizens, first_versions[: len(cookies)])
         integrity = subprocess.run(NODES[1].command(*flask, "integrity", "check"), cwd=ROOT, env=env,
                                    capture_output=True, text=True, timeout=300)  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -52,8 +53,11 @@ class Recorder:
         self.delay = delay
         self.failures = failures
         self.lock = threading.Lock()
+        self.references: list[str] = []  # one per try, refused ones included
 
-    def send(self, address: str, subject: str, body: str) -> None:
+    def send(self, address: str, subject: str, body: str, *, reference: str) -> None:
+        with self.lock:
+            self.references.append(reference)
         if self.failures:
             self.failures -= 1
             raise DeliveryFailed("gateway busy")
@@ -127,6 +131,9 @@ def test_a_message_sent_after_a_failure_is_sent_once(demo: None, db: Session) ->
         assert outbox.deliver(db, {"sms": gateway}, numbered).sent == 1
         assert outbox.deliver(db, {"sms": gateway}, numbered).sent == 0
     assert gateway.sent == ["ar:0"]
+    # Both tries under one reference: a gateway that took the first would drop the second.
+    message_id = db.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1))
+    assert gateway.references == [f"rsu-outbox-{message_id}"] * 2
 
 
 def test_a_person_without_an_address_is_not_retried(demo: None, db: Session) -> None:
@@ -201,12 +208,14 @@ def test_emails_go_out_through_smtp_in_the_persons_language(
     )
     body = message.get_payload(decode=True).decode()
     assert "28 décembre 2026" in body
+    # The same Message-ID on every try, so that a copy sent again is dropped.
+    assert re.fullmatch(r"<rsu-outbox-\d+@example\.invalid>", message["Message-ID"])
 
 
 def test_an_unreachable_smtp_server_is_a_retryable_failure() -> None:
     mail = SmtpMail("127.0.0.1", free_port(), "rsu-portal@example.invalid", timeout=2)
     with pytest.raises(DeliveryFailed) as failure:
-        mail.send("someone@example.ma", "subject", "body")
+        mail.send("someone@example.ma", "subject", "body", reference="rsu-outbox-1")
     assert not failure.value.permanent
 
 
@@ -221,7 +230,13 @@ def sms_gateway() -> Iterator[tuple[str, list[dict[str, Any]], list[int]]]:
     class Gateway(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            requests_seen.append({"auth": self.headers["Authorization"], **body})
+            requests_seen.append(
+                {
+                    "auth": self.headers["Authorization"],
+                    "key": self.headers["Idempotency-Key"],
+                    **body,
+                }
+            )
             self.send_response(answers.pop(0) if answers else 202)
             self.end_headers()
 
@@ -238,15 +253,23 @@ def sms_gateway() -> Iterator[tuple[str, list[dict[str, Any]], list[int]]]:
 def test_the_sms_gateway_adapter(sms_gateway: tuple[str, list[dict[str, Any]], list[int]]) -> None:
     url, seen, answers = sms_gateway
     sms = HttpSms(url, "secret-token")
-    sms.send("+212661234567", "", "RSU: bonjour")
-    assert seen == [{"auth": "Bearer secret-token", "to": "+212661234567", "text": "RSU: bonjour"}]
+    sms.send("+212661234567", "", "RSU: bonjour", reference="rsu-outbox-7")
+    assert seen == [
+        {
+            "auth": "Bearer secret-token",
+            "key": "rsu-outbox-7",
+            "to": "+212661234567",
+            "text": "RSU: bonjour",
+            "reference": "rsu-outbox-7",
+        }
+    ]
     answers.append(503)
     with pytest.raises(DeliveryFailed) as busy:
-        sms.send("+212661234567", "", "again")
+        sms.send("+212661234567", "", "again", reference="rsu-outbox-8")
     assert not busy.value.permanent
     answers.append(400)
     with pytest.raises(DeliveryFailed) as refused:
-        sms.send("+212661234567", "", "again")
+        sms.send("+212661234567", "", "again", reference="rsu-outbox-8")
     assert refused.value.permanent
 
 
@@ -300,7 +323,7 @@ class Stumbling:
         self.bad = bad
         self.sent: list[str] = []
 
-    def send(self, address: str, subject: str, body: str) -> None:
+    def send(self, address: str, subject: str, body: str, *, reference: str) -> None:
         if body.endswith(f":{self.bad}"):
             raise RuntimeError("a bug in the gateway adapter")
         self.sent.append(body)

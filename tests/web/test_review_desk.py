@@ -319,7 +319,7 @@ def test_the_outbox_delivers_the_decision_in_the_citizens_language(
     sent: list[tuple[str, str]] = []
 
     class Recorder:
-        def send(self, address: str, subject: str, body: str) -> None:
+        def send(self, address: str, subject: str, body: str, *, reference: str) -> None:
             sent.append((address, body))
 
     from app.web.notifications import compose
