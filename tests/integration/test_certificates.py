@@ -13,10 +13,11 @@ import pytest
 from flask import Flask
 from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.domain.identifiers import format_certificate_number
+from app.domain.identifiers import certificate_number, format_certificate_number
 from app.integrations.signing import signature_is_valid
 from app.models import Certificate, Household, Person, RegistrationSubmission
 from app.services import certificates
@@ -162,6 +163,22 @@ def test_issuing_is_idempotent_for_the_same_facts(
     again = issue(db, "registration")
     assert again.number == first.number and again.sha256 == first.sha256
     assert len(db.scalars(select(Certificate)).all()) == 1
+
+
+def test_a_number_already_taken_is_drawn_again(
+    demo: None, db: Session, request_context: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Numbers are not looked up before use: the unique index catches a clash,
+    and the whole issue is made again under a new number, a few times at most."""
+    taken = issue(db, "registration").number
+    fresh = certificate_number(1)
+    draws = iter([taken] * certificates.NUMBER_DRAWS + [taken, taken, fresh])
+    monkeypatch.setattr(certificates, "_new_number", lambda: next(draws))
+    with pytest.raises(IntegrityError, match="uq_certificates_number"):
+        issue(db, "score")
+    assert len(db.scalars(select(Certificate)).all()) == 1
+    assert issue(db, "score").number == fresh
+    assert len(db.scalars(select(Certificate)).all()) == 2
 
 
 def test_a_change_supersedes_only_the_certificates_whose_facts_changed(
