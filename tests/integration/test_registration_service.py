@@ -90,7 +90,7 @@ def test_a_failure_midway_leaves_nothing_behind(
     def broken_scoring(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("scoring server on fire")
 
-    monkeypatch.setattr(submission, "score_version", broken_scoring)
+    monkeypatch.setattr(submission, "insert_score", broken_scoring)
     with pytest.raises(RuntimeError):
         submit(db, amina, key)
     db.rollback()
