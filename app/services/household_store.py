@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, func, insert, select, text
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Integer,
+    String,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app import clock
@@ -99,8 +111,7 @@ def create_household(
     return household
 
 
-def insert_household(
-    db: Session,
+def new_household_writes(
     *,
     household_id: int,
     declarant_id: int,
@@ -108,14 +119,18 @@ def insert_household(
     members: list[tuple[int, str]],
     actor: Actor,
     made_by: str = "declarant",
-) -> tuple[Household, int]:
-    """What ``create_household`` writes, as four INSERTs and no unit of work.
+) -> tuple[dict[str, Any], CTE, list[CTE]]:
+    """What ``create_household`` writes, as INSERTs to send in one statement.
 
     For the registration, whose submits are the busiest write of the portal:
-    the ORM's flush of a household, its version and two rows per member cost
-    more than the statements themselves. ``household_id`` comes from
-    ``next_household_id``. Returns the household (persistent in ``db``, as if
-    loaded) and the id of its version 1.
+    the ORM's flush of a household, its version and two rows per member, one
+    round trip each, cost more than the rows themselves. ``household_id``
+    comes from the households' sequence (``next_household_id_expression``).
+
+    Returns the household's row (for ``loaded_household``), version 1's
+    INSERT, which returns the version's id, and the other INSERTs, each a
+    common table expression of the caller's statement. PostgreSQL checks the
+    foreign keys between them at the end of that statement.
     """
     now = clock.now()
     row = {
@@ -129,9 +144,10 @@ def insert_household(
         "confirmed_at": None,
         "deregistered_at": None,
     }
-    db.execute(insert(table_of(Household)), row)
-    version_id = db.execute(
-        insert(table_of(HouseholdVersion))
+    household = insert(table_of(Household)).values(row).cte("new_household")
+    versions = table_of(HouseholdVersion)
+    version = (
+        insert(versions)
         .values(
             household_id=household_id,
             number=1,
@@ -141,23 +157,49 @@ def insert_household(
             made_by_account_id=actor.account_id,
             created_at=now,
         )
-        .returning(table_of(HouseholdVersion).c.id)
-    ).scalar_one()
-    # One multi-row INSERT each, whatever the number of members.
-    memberships = [
-        {"household_id": household_id, "person_id": person_id, "relation": relation,
-         "started_at": now, "ended_at": None, "end_reason": None}
-        for person_id, relation in members
-    ]  # fmt: skip
-    db.execute(insert(table_of(Membership)).values(memberships))
-    version_members = [
-        {"version_id": version_id, "person_id": person_id, "position": position,
-         "relation": relation}
-        for position, (person_id, relation) in enumerate(members)
-    ]  # fmt: skip
-    db.execute(insert(table_of(HouseholdVersionMember)).values(version_members))
+        .returning(versions.c.id)
+        .cte("new_version")
+    )
+    # The members as two arrays unnested (with their positions), not a
+    # VALUES row each: the statement is then the same whatever the number of
+    # members, and SQLAlchemy compiles it once per process, not per submit.
+    people = (
+        func.unnest(
+            literal([person_id for person_id, _ in members], ARRAY(Integer)),
+            literal([relation for _, relation in members], ARRAY(String)),
+        )
+        .table_valued("person_id", "relation", with_ordinality="ordinal")
+        .render_derived(name="member")
+    )
+    memberships, version_members = table_of(Membership), table_of(HouseholdVersionMember)
+    return (
+        row,
+        version,
+        [
+            household,
+            insert(memberships)
+            .from_select(
+                ["household_id", "person_id", "relation", "started_at"],
+                select(literal(household_id, Integer), people.c.person_id, people.c.relation,
+                       literal(now, memberships.c.started_at.type)),
+            )
+            .cte("new_memberships"),
+            insert(version_members)
+            .from_select(
+                ["version_id", "person_id", "position", "relation"],
+                # Version 1's one row with each member: a cross join.
+                select(version.c.id, people.c.person_id, people.c.ordinal - 1,
+                       people.c.relation).select_from(version.join(people, true())),
+            )
+            .cte("new_members"),
+        ],
+    )  # fmt: skip
+
+
+def loaded_household(db: Session, row: dict[str, Any]) -> Household:
+    """The household of this row, written by ``new_household_writes``, in
+    ``db`` as if it had been loaded (no second INSERT at the next flush)."""
     household = Household(**row)
-    # The row is written: the session takes the object as loaded, not as new.
     make_transient_to_detached(household)
     db.add(household)
-    return household, int(version_id)
+    return household

@@ -27,12 +27,13 @@ from app.models import Household, Membership, Person, RegistrationDraft, Registr
 from app.services import audit
 from app.services.actors import Actor
 from app.services.household_store import (
-    insert_household,
+    loaded_household,
+    new_household_writes,
     next_household_id,
     next_household_id_expression,
 )
 from app.services.registration import DraftView, find_draft, registration_blocker, view_draft
-from app.services.scoring import active_model, active_model_query, insert_score, model_by_hash
+from app.services.scoring import active_model, active_model_query, model_by_hash, score_insert
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,7 @@ def submit_registration(
             members = [(m.person.id, str(m.details.values["relation"])) for m in view.members]
             household_id, model = _reserve_id_and_model(db, now.date())
             declaration = declaration_of(view, now.date())
-            household, version_id = insert_household(
-                db,
+            row, version, household_writes = new_household_writes(
                 household_id=household_id,
                 declarant_id=person_id,
                 declaration=declaration,
@@ -170,17 +170,24 @@ def submit_registration(
                 actor=actor,
                 made_by="agent" if actor.kind == "staff" else "declarant",
             )
-            insert_score(db, household_id=household_id, version_id=version_id,
-                         declaration=declaration, reason="registration", model=model)  # fmt: skip
+            score = score_insert(household_id=household_id,
+                                 version_id=select(version.c.id).scalar_subquery(),
+                                 declaration=declaration, reason="registration", model=model)  # fmt: skip
             number = receipt_number(household_id, now.year)
-            db.execute(insert(table_of(RegistrationSubmission)),
-                       {"submission_key": submission_key, "person_id": person_id,
-                        "submitted_at": now, "household_id": household_id,
-                        "receipt_number": number})  # fmt: skip
-            # It held personal data nobody needs any more.
+            receipt_row = insert(table_of(RegistrationSubmission)).values(
+                submission_key=submission_key, person_id=person_id, submitted_at=now,
+                household_id=household_id, receipt_number=number)  # fmt: skip
             drafts = table_of(RegistrationDraft)
-            db.execute(delete(drafts).where(drafts.c.id == draft.id))
+            # The draft held personal data nobody needs any more.
+            gone = delete(drafts).where(drafts.c.id == draft.id)
+            # Every row in one statement, one round trip: a conflict in any of
+            # them (the receipt's key, an active membership) fails it whole.
+            db.execute(
+                select(version.c.id).add_cte(*household_writes, score.cte("new_score"),
+                                             receipt_row.cte("new_receipt"), gone.cte("gone_draft"))
+            ).scalar_one()  # fmt: skip
             db.expunge(draft)
+            household = loaded_household(db, row)
             audit.record(db, actor, "household_registered", subject_type="household",
                          subject_id=household.id, on_behalf_of_person_id=person_id,
                          details={"receipt": number})  # fmt: skip

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import ColumnElement, Insert, Select, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from app import clock
@@ -154,27 +154,31 @@ def score_version(
     return score
 
 
-def insert_score(
-    db: Session,
+def score_insert(
     *,
     household_id: int,
-    version_id: int,
+    version_id: ColumnElement[int],
     declaration: dict[str, Any],
     reason: str,
     model: ScoringModel,
-) -> None:
-    """What ``score_version`` stores, as one INSERT and no unit of work (the
-    registration writes its rows this way, ``household_store.insert_household``)."""
+) -> Insert:
+    """What ``score_version`` stores, as an INSERT for the caller to send (the
+    registration sends it in the statement that writes the version, whose id
+    ``version_id`` selects)."""
     result = compute_score(declaration, model)
-    db.execute(
-        insert(table_of(Score)),
-        {"household_id": household_id, "household_version_id": version_id,
-         "model_id": model.id, "value": result.value, "milieu": result.milieu,
-         "region": result.region, "intercept": result.intercept,
-         "regional_effect": result.regional_effect,
-         "contributions": result.stored_contributions(), "reason": reason,
-         "computed_at": clock.now()},
-    )  # fmt: skip
+    return insert(table_of(Score)).values(
+        household_id=household_id,
+        household_version_id=version_id,
+        model_id=model.id,
+        value=result.value,
+        milieu=result.milieu,
+        region=result.region,
+        intercept=result.intercept,
+        regional_effect=result.regional_effect,
+        contributions=result.stored_contributions(),
+        reason=reason,
+        computed_at=clock.now(),
+    )
 
 
 def current_score(db: Session, household: Household) -> Score | None:
