@@ -12,22 +12,28 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db import transaction
+from app.db import table_of, transaction
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on, member_entry
 from app.domain.errors import DomainError, Invalid
+from app.domain.scoring import ScoringModel
 from app.domain.validation import Problem
 from app.models import Household, Membership, Person, RegistrationDraft, RegistrationSubmission
 from app.services import audit
 from app.services.actors import Actor
-from app.services.household_store import create_household
+from app.services.household_store import (
+    loaded_household,
+    new_household_writes,
+    next_household_id,
+    next_household_id_expression,
+)
 from app.services.registration import DraftView, find_draft, registration_blocker, view_draft
-from app.services.scoring import score_version
+from app.services.scoring import active_model, active_model_query, model_by_hash, score_insert
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,24 @@ def _ready_to_declare(
     return view
 
 
+def _reserve_id_and_model(db: Session, day: date) -> tuple[int, ScoringModel]:
+    """The new household's id and the model in force, in one round trip.
+
+    The model's id and hash are read from the database on every submit (a
+    model published from another node counts at once); only its parsing is
+    kept per process (``scoring.model_by_hash``).
+    """
+    if db.get_bind().dialect.name != "postgresql":
+        return next_household_id(db), active_model(db, day)
+    in_force = active_model_query(day).subquery()
+    row = db.execute(
+        select(next_household_id_expression(), in_force.c.id, in_force.c.sha256)
+    ).first()
+    if row is None:  # no model in force: no id is taken either
+        raise DomainError("no_scoring_model")
+    return int(row[0]), model_by_hash(db, row[1], row[2])
+
+
 def submit_registration(
     db: Session,
     person_id: int,
@@ -136,20 +160,34 @@ def submit_registration(
             # Someone who already belongs to a household is refused by the
             # active-membership index when the memberships are written (below).
             members = [(m.person.id, str(m.details.values["relation"])) for m in view.members]
-            household = create_household(
-                db,
+            household_id, model = _reserve_id_and_model(db, now.date())
+            declaration = declaration_of(view, now.date())
+            row, version, household_writes = new_household_writes(
+                household_id=household_id,
                 declarant_id=person_id,
-                declaration=declaration_of(view, now.date()),
+                declaration=declaration,
                 members=members,
                 actor=actor,
                 made_by="agent" if actor.kind == "staff" else "declarant",
             )
-            score_version(db, household, household.versions[0], "registration")
-            number = receipt_number(household.id, now.year)
-            db.add(RegistrationSubmission(submission_key=submission_key, person_id=person_id,
-                                          submitted_at=now, household_id=household.id,
-                                          receipt_number=number))  # fmt: skip
-            db.delete(draft)  # it held personal data nobody needs any more
+            score = score_insert(household_id=household_id,
+                                 version_id=select(version.c.id).scalar_subquery(),
+                                 declaration=declaration, reason="registration", model=model)  # fmt: skip
+            number = receipt_number(household_id, now.year)
+            receipt_row = insert(table_of(RegistrationSubmission)).values(
+                submission_key=submission_key, person_id=person_id, submitted_at=now,
+                household_id=household_id, receipt_number=number)  # fmt: skip
+            drafts = table_of(RegistrationDraft)
+            # The draft held personal data nobody needs any more.
+            gone = delete(drafts).where(drafts.c.id == draft.id)
+            # Every row in one statement, one round trip: a conflict in any of
+            # them (the receipt's key, an active membership) fails it whole.
+            db.execute(
+                select(version.c.id).add_cte(*household_writes, score.cte("new_score"),
+                                             receipt_row.cte("new_receipt"), gone.cte("gone_draft"))
+            ).scalar_one()  # fmt: skip
+            db.expunge(draft)
+            household = loaded_household(db, row)
             audit.record(db, actor, "household_registered", subject_type="household",
                          subject_id=household.id, on_behalf_of_person_id=person_id,
                          details={"receipt": number})  # fmt: skip

@@ -14,11 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Insert, Select, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from app import clock
+from app.db import table_of
 from app.domain.errors import DomainError
 from app.domain.scoring import ScoringModel, compute_score, load_model, parse_model
 from app.domain.scoring.programmes import Decision, decide
@@ -93,23 +95,36 @@ def ensure_default_model(db: Session) -> ScoringModelRecord:
     return record
 
 
-def active_model(db: Session, day: date | None = None) -> ScoringModel:
-    """The model in force, parsed once per process: only its id and hash are read
-    on each call, the model text only the first time this process meets it."""
-    day = day or clock.today()
-    row = db.execute(
+def active_model_query(day: date) -> Select[str, str]:
+    """The id and hash of the model in force on ``day``: a query of its own, or
+    a subquery of a statement a use case sends anyway (registration)."""
+    return (
         select(ScoringModelRecord.id, ScoringModelRecord.sha256)
         .where(ScoringModelRecord.effective_date <= day)
         .order_by(ScoringModelRecord.effective_date.desc(), ScoringModelRecord.published_at.desc())
         .limit(1)
-    ).first()
+    )
+
+
+def model_by_hash(db: Session, model_id: str, sha256: str) -> ScoringModel:
+    """The parsed model of this id and hash: the text is read only the first
+    time this process meets the hash. The hash is read from the database on
+    every use, so a model published since (from any node) is never missed."""
+    model = _parsed.get(sha256)
+    if model is None:
+        record = db.get(ScoringModelRecord, model_id)
+        assert record is not None
+        model = model_of(record)
+    return model
+
+
+def active_model(db: Session, day: date | None = None) -> ScoringModel:
+    """The model in force, parsed once per process: only its id and hash are read
+    on each call, the model text only the first time this process meets it."""
+    row = db.execute(active_model_query(day or clock.today())).first()
     if row is None:
         raise DomainError("no_scoring_model")
-    if row.sha256 not in _parsed:
-        record = db.get(ScoringModelRecord, row.id)
-        assert record is not None
-        return model_of(record)
-    return _parsed[row.sha256]
+    return model_by_hash(db, row.id, row.sha256)
 
 
 def score_version(
@@ -137,6 +152,33 @@ def score_version(
     )
     db.add(score)
     return score
+
+
+def score_insert(
+    *,
+    household_id: int,
+    version_id: ColumnElement[int],
+    declaration: dict[str, Any],
+    reason: str,
+    model: ScoringModel,
+) -> Insert:
+    """What ``score_version`` stores, as an INSERT for the caller to send (the
+    registration sends it in the statement that writes the version, whose id
+    ``version_id`` selects)."""
+    result = compute_score(declaration, model)
+    return insert(table_of(Score)).values(
+        household_id=household_id,
+        household_version_id=version_id,
+        model_id=model.id,
+        value=result.value,
+        milieu=result.milieu,
+        region=result.region,
+        intercept=result.intercept,
+        regional_effect=result.regional_effect,
+        contributions=result.stored_contributions(),
+        reason=reason,
+        computed_at=clock.now(),
+    )
 
 
 def current_score(db: Session, household: Household) -> Score | None:

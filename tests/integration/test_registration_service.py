@@ -87,10 +87,11 @@ def test_a_failure_midway_leaves_nothing_behind(
     key = complete_draft(db, amina, [(person(db, "1000000102"), "spouse")])
     before = counts(db)
 
-    def broken_scoring(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("scoring server on fire")
+    def broken_audit(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("audit trail on fire")
 
-    monkeypatch.setattr(submission, "score_version", broken_scoring)
+    # It fails after every row of the registration was written.
+    monkeypatch.setattr(submission.audit, "record", broken_audit)
     with pytest.raises(RuntimeError):
         submit(db, amina, key)
     db.rollback()
