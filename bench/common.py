@@ -16,6 +16,10 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parents[1]
 FLASK = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi"]
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+# One key for the whole audit chain of a bench database: the seed and the
+# served portal both write audit rows, and `flask integrity check` on the
+# database afterwards must find one chain.
+AUDIT_CHAIN_KEY = "bench-audit-chain-key-" + "x" * 32
 
 
 def database_url(name: str) -> str:
@@ -32,7 +36,12 @@ def recreate_database(name: str) -> None:
 
 
 def flask(args: list[str], url: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "LOG_LEVEL": "WARNING",
+        "AUDIT_CHAIN_KEY": AUDIT_CHAIN_KEY,
+    }
     return subprocess.run([*FLASK, *args], cwd=ROOT, env=env, text=True, check=True, **kwargs)  # type: ignore[call-overload]
 
 

@@ -41,12 +41,11 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import ROOT, database_url, flask, recreate_database
+from bench.common import AUDIT_CHAIN_KEY, ROOT, database_url, flask, recreate_database
 
 DATABASE = "rsu_bench_pages"
 PORT = 8810
 SECRET_KEY = "bench-secret-key-" + "x" * 32
-AUDIT_CHAIN_KEY = "bench-audit-chain-key-" + "x" * 32
 ISSUER = "https://idp.bench.invalid"
 YOUSSEF_IDCS = "1000000201"
 

@@ -34,12 +34,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import ROOT, database_url, flask, recreate_database
+from bench.common import AUDIT_CHAIN_KEY, ROOT, database_url, flask, recreate_database
 
 DATABASE = "rsu_bench_registration"
 PORT = 8800
 SECRET_KEY = "bench-secret-key-" + "x" * 32
-AUDIT_CHAIN_KEY = "bench-audit-chain-key-" + "x" * 32  # one key for the whole chain
 
 LUA = r"""
 local lines = {}

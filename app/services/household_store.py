@@ -66,49 +66,25 @@ def create_household(
     actor: Actor,
     made_by: str = "declarant",
 ) -> Household:
-    """A new household with its version 1, its version members and memberships.
+    """A new household with its version 1, its version members and memberships,
+    written by ``new_household_writes`` in one statement.
 
     ``members`` lists (person id, relation to the declarant), the declarant
     first. The partial unique index on active memberships refuses a person
     who already belongs to another household, whatever the code checked.
+    (The registration sends these writes together with its own, in one
+    statement: ``registration_submit``.)
     """
-    now = clock.now()
-    household_id = next_household_id(db)
-    household = Household(
-        id=household_id,
-        rsu_number=rsu_number(household_id),
-        status="active",
+    row, version, writes = new_household_writes(
+        household_id=next_household_id(db),
         declarant_id=declarant_id,
-        region=declaration["residence"]["region"],
-        version_number=1,
-        registered_at=now,
-    )
-    db.add(household)
-    version = HouseholdVersion(
-        household=household,
-        number=1,
         declaration=declaration,
-        event="registration",
+        members=members,
+        actor=actor,
         made_by=made_by,
-        made_by_account_id=actor.account_id,
-        created_at=now,
     )
-    db.add(version)
-    for position, (person_id, relation) in enumerate(members):
-        db.add(
-            HouseholdVersionMember(
-                version=version, person_id=person_id, position=position, relation=relation
-            )
-        )
-        db.add(
-            Membership(
-                household=household,
-                person_id=person_id,
-                relation=relation,
-                started_at=now,
-            )
-        )
-    return household
+    db.execute(select(version.c.id).add_cte(*writes)).scalar_one()
+    return loaded_household(db, row)
 
 
 def new_household_writes(
@@ -120,7 +96,7 @@ def new_household_writes(
     actor: Actor,
     made_by: str = "declarant",
 ) -> tuple[dict[str, Any], CTE, list[CTE]]:
-    """What ``create_household`` writes, as INSERTs to send in one statement.
+    """A new household's rows, as INSERTs to send in one statement.
 
     For the registration, whose submits are the busiest write of the portal:
     the ORM's flush of a household, its version and two rows per member, one
