@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import Session, joinedload
 
 from app import clock
@@ -48,6 +48,27 @@ def score_overview(db: Session, person_id: int) -> ScoreOverview:
     return household_overview(db, membership.household)
 
 
+# Built once, with bound parameters: /score runs it on every request, and
+# composing it (joinedload, CASE) cost about as much as running it from
+# SQLAlchemy's compiled cache.
+_SCORES_WITH_CURRENT_DECLARATION = (
+    select(
+        Score,
+        HouseholdVersion.number,
+        case(
+            (
+                HouseholdVersion.number == bindparam("version_number"),
+                HouseholdVersion.declaration,
+            )
+        ),
+    )
+    .join(HouseholdVersion, Score.household_version_id == HouseholdVersion.id)
+    .options(joinedload(Score.model))
+    .where(Score.household_id == bindparam("household_id"))
+    .order_by(Score.id.desc())
+)
+
+
 def household_overview(db: Session, household: Household) -> ScoreOverview:
     """The household's current score, eligibility, explanation and history.
 
@@ -57,15 +78,9 @@ def household_overview(db: Session, household: Household) -> ScoreOverview:
     The current score is the newest score of the current version, as in
     ``scoring.current_score``: a score of an older version never passes for it.
     """
-    current_declaration = case(
-        (HouseholdVersion.number == household.version_number, HouseholdVersion.declaration)
-    )
     rows = db.execute(
-        select(Score, HouseholdVersion.number, current_declaration)
-        .join(HouseholdVersion, Score.household_version_id == HouseholdVersion.id)
-        .options(joinedload(Score.model))
-        .where(Score.household_id == household.id)
-        .order_by(Score.id.desc())
+        _SCORES_WITH_CURRENT_DECLARATION,
+        {"household_id": household.id, "version_number": household.version_number},
     ).all()
     current = next(
         ((found, declaration) for found, number, declaration in rows
