@@ -30,6 +30,7 @@ from app.integrations.pdf import PdfRenderer, ResourceError, qr_svg, renderer
 from app.integrations.signing import (
     SIGNATURE_FIELD,
     PdfSigner,
+    outside_event_loop,
     signature_is_valid,
     signer_from_files,
 )
@@ -285,7 +286,10 @@ def test_our_signed_attributes_are_byte_for_byte_the_ones_pyhanko_signs(
     )
     ours = PdfSigner(key, cert)._cms
     for digest in (bytes(32), hashlib.sha256(b"a certificate").digest()):
-        expected = asyncio.run(theirs.signed_attrs(digest, "sha256", use_pades=True)).dump()
+        # A thread of its own when this test process already runs an event loop
+        # (Playwright's sync API, after the browser tests).
+        signed_attrs = theirs.signed_attrs(digest, "sha256", use_pades=True)
+        expected = outside_event_loop(asyncio.run, signed_attrs).dump()
         assert ours.signed_attributes(digest) == expected
 
 
