@@ -136,22 +136,27 @@ def score_version(
 ) -> Score:
     """Compute and store the score of one data version (in the caller's transaction)."""
     model = model or active_model(db)
-    result = compute_score(version.declaration, model)
-    score = Score(
-        household_id=household.id,
-        version=version,
-        model_id=model.id,
-        value=result.value,
-        milieu=result.milieu,
-        region=result.region,
-        intercept=result.intercept,
-        regional_effect=result.regional_effect,
-        contributions=result.stored_contributions(),
-        reason=reason,
-        computed_at=clock.now(),
-    )
+    score = Score(household_id=household.id, version=version,
+                  **_score_columns(version.declaration, model, reason))  # fmt: skip
     db.add(score)
     return score
+
+
+def _score_columns(declaration: dict[str, Any], model: ScoringModel, reason: str) -> dict[str, Any]:
+    """A score row's columns but its household and version: the one computation
+    both ways of storing a score (``score_version``, ``score_insert``) store."""
+    result = compute_score(declaration, model)
+    return {
+        "model_id": model.id,
+        "value": result.value,
+        "milieu": result.milieu,
+        "region": result.region,
+        "intercept": result.intercept,
+        "regional_effect": result.regional_effect,
+        "contributions": result.stored_contributions(),
+        "reason": reason,
+        "computed_at": clock.now(),
+    }
 
 
 def score_insert(
@@ -165,19 +170,10 @@ def score_insert(
     """What ``score_version`` stores, as an INSERT for the caller to send (the
     registration sends it in the statement that writes the version, whose id
     ``version_id`` selects)."""
-    result = compute_score(declaration, model)
     return insert(table_of(Score)).values(
         household_id=household_id,
         household_version_id=version_id,
-        model_id=model.id,
-        value=result.value,
-        milieu=result.milieu,
-        region=result.region,
-        intercept=result.intercept,
-        regional_effect=result.regional_effect,
-        contributions=result.stored_contributions(),
-        reason=reason,
-        computed_at=clock.now(),
+        **_score_columns(declaration, model, reason),
     )
 
 
