@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Integer, column, delete, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -195,10 +195,13 @@ def find_draft(db: Session, person_id: int) -> RegistrationDraft | None:
     return draft
 
 
-# The ids of a draft's members, read from its JSON in the statement that reads it.
-_MEMBER_IDS = text(
-    "SELECT (m ->> 'person_id')::int FROM json_array_elements(registration_drafts.data -> 'members') AS m"
-).columns(column("person_id", Integer))
+# The persons of a draft's members, whose ids its JSON holds: an array the
+# index on persons' id is searched with (a plain join of the JSON's elements
+# may be planned as a hash join over every person).
+_MEMBER_PERSONS = text(
+    "persons.id = ANY(ARRAY(SELECT (m ->> 'person_id')::int"
+    " FROM json_array_elements(registration_drafts.data -> 'members') AS m))"
+)
 
 
 def find_draft_view(db: Session, person_id: int) -> DraftView | None:
@@ -209,7 +212,7 @@ def find_draft_view(db: Session, person_id: int) -> DraftView | None:
         return view_draft(db, draft) if draft is not None else None
     rows = db.execute(
         select(RegistrationDraft, Person)
-        .outerjoin(Person, Person.id.in_(_MEMBER_IDS))
+        .outerjoin(Person, _MEMBER_PERSONS)
         .where(RegistrationDraft.person_id == person_id)
     ).all()
     if not rows or rows[0][0].expires_at <= clock.now():
