@@ -90,6 +90,18 @@ def record(
     db.execute(
         insert(table_of(AuditEvent)).values(**fields, row_hash=row_hash(chain_key(db), **fields))
     )
+    db.info.setdefault(_RECORDED, []).append((action, actor.channel))
+
+
+_RECORDED = "audit_recorded"
+
+
+def take_recorded(db: Session) -> list[tuple[str, str]]:
+    """The (action, channel) of each record written in the session since this
+    was last called: ``app.metrics`` takes them when the transaction commits
+    or rolls back, and counts the committed ones."""
+    taken: list[tuple[str, str]] = db.info.pop(_RECORDED, [])
+    return taken
 
 
 @dataclass(frozen=True)
