@@ -46,9 +46,9 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy import event
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Session
 
-from app.models import AuditEvent
+from app.services import audit
 from app.services.operations_figures import OutboxFigures, RescoringFigures
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
@@ -113,28 +113,19 @@ def count_login(outcome: str, reason: str = "") -> None:
 
 # -- submissions, counted at commit ------------------------------------------------------------
 
-_PENDING = "rsu_metrics_submissions"
-
-
-@event.listens_for(Session, "after_flush")
-def _note_submissions(session: Session, _flush: UOWTransaction) -> None:
-    # After a flush, ``session.new`` still lists what the flush inserted.
-    for instance in session.new:
-        if isinstance(instance, AuditEvent) and instance.action in SUBMISSION_KINDS:
-            session.info.setdefault(_PENDING, []).append(
-                (SUBMISSION_KINDS[instance.action], instance.channel)
-            )
-
 
 @event.listens_for(Session, "after_commit")
 def _count_submissions(session: Session) -> None:
-    for kind, channel in session.info.pop(_PENDING, ()):
-        SUBMISSIONS.labels(kind, channel).inc()
+    # The records the transaction wrote: a Core INSERT each, which no ORM
+    # flush event sees, so the audit service lists them.
+    for action, channel in audit.take_recorded(session):
+        if action in SUBMISSION_KINDS:
+            SUBMISSIONS.labels(SUBMISSION_KINDS[action], channel).inc()
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_submissions(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    audit.take_recorded(session)
 
 
 # -- the scrape ---------------------------------------------------------------------------------

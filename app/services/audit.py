@@ -8,11 +8,14 @@ Each row is chained to the one before it with an HMAC keyed by
 database session (``app.db``). On PostgreSQL, writers take a
 transaction-level advisory lock before reading the chain's head, so that
 concurrent transactions append one after the other; the lock is released at
-commit. The table is append-only there (triggers refuse UPDATE, DELETE and
-TRUNCATE, migrations 0007 and 0010), and ``verify`` finds any row altered or
-removed by someone who bypassed them; with the anchors written by ``flask
-audit anchor``, also a truncation, the loss of the last rows, and a chain
-rewritten by someone who holds the key.
+commit. Both are one call of the database function ``audit_chain_head``
+(migration 0014), and the row is one INSERT: every round trip between the
+lock and the commit lengthens the time the other writers wait. The table is
+append-only there (triggers refuse UPDATE, DELETE and TRUNCATE, migrations
+0007 and 0010), and ``verify`` finds any row altered or removed by someone
+who bypassed them; with the anchors written by ``flask audit anchor``, also
+a truncation, the loss of the last rows, and a chain rewritten by someone
+who holds the key.
 """
 
 from __future__ import annotations
@@ -21,16 +24,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from app import clock, request_ids
+from app.db import table_of
 from app.domain.audit_chain import GENESIS, Anchor, row_hash
 from app.models import AuditEvent
 from app.services.actors import Actor
-
-# Any fixed number, the same for every writer: it names the chain's lock.
-CHAIN_LOCK = 7_290_001
 
 
 def chain_key(db: Session) -> bytes:
@@ -41,12 +42,16 @@ def chain_key(db: Session) -> bytes:
     return bytes(key)
 
 
+# Takes the chain's lock, then reads the head with a snapshot taken after it
+# (migration 0014 says why a plain SELECT of both would not do).
+LOCKED_HEAD = text("SELECT seq, row_hash FROM audit_chain_head()")
+HEAD = select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc()).limit(1)
+
+
 def _head(db: Session) -> tuple[int, str]:
-    if db.get_bind().dialect.name == "postgresql":
-        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    head = db.execute(
-        select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    # SQLite lets one writer at a time in: no lock to take.
+    query = LOCKED_HEAD if db.get_bind().dialect.name == "postgresql" else HEAD
+    head = db.execute(query).first()
     return (int(head.seq), str(head.row_hash)) if head else (0, GENESIS)
 
 
@@ -59,7 +64,7 @@ def record(
     subject_id: object | None = None,
     on_behalf_of_person_id: int | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
+) -> None:
     details = dict(details or {})
     if actor.office and "office" not in details:
         details["office"] = actor.office  # where the agent worked that day, as it was then
@@ -80,10 +85,23 @@ def record(
         "previous_hash": previous,
         "request_id": request_ids.current(),
     }
-    event = AuditEvent(**fields, row_hash=row_hash(chain_key(db), **fields))
-    db.add(event)
-    db.flush()  # the next record in this transaction reads this one as the head
-    return event
+    # A Core INSERT, sent at once: the next record in this transaction reads
+    # this one as the head. Through the ORM, a flush cost as much again.
+    db.execute(
+        insert(table_of(AuditEvent)).values(**fields, row_hash=row_hash(chain_key(db), **fields))
+    )
+    db.info.setdefault(_RECORDED, []).append((action, actor.channel))
+
+
+_RECORDED = "audit_recorded"
+
+
+def take_recorded(db: Session) -> list[tuple[str, str]]:
+    """The (action, channel) of each record written in the session since this
+    was last called: ``app.metrics`` takes them when the transaction commits
+    or rolls back, and counts the committed ones."""
+    taken: list[tuple[str, str]] = db.info.pop(_RECORDED, [])
+    return taken
 
 
 @dataclass(frozen=True)
@@ -102,9 +120,7 @@ class ChainReport:
 
 def head(db: Session) -> Anchor:
     """The chain's last row, as an anchor to keep outside the database."""
-    row = db.execute(
-        select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    row = db.execute(HEAD).first()
     seq, digest = (int(row.seq), str(row.row_hash)) if row else (0, GENESIS)
     return Anchor(seq, digest, clock.now().isoformat())
 

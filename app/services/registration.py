@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -111,7 +111,11 @@ def _status(raw: dict[str, Any], checked: Checked) -> str:
     return COMPLETED if checked.valid else IN_PROGRESS
 
 
-def view_draft(db: Session, draft: RegistrationDraft) -> DraftView:
+def view_draft(
+    db: Session, draft: RegistrationDraft, people: dict[int, Person] | None = None
+) -> DraftView:
+    """The draft checked; ``people``, its members' persons if already read
+    (``find_draft_view``)."""
     data = draft.data
     sections = data.get("sections", {})
     residence = SECTIONS["residence"].check(sections.get("residence", {}), None)
@@ -124,11 +128,9 @@ def view_draft(db: Session, draft: RegistrationDraft) -> DraftView:
     today = clock.today()
     members = []
     entries = data.get("members", [])
-    # One query for all members (the declarant is usually loaded already).
-    people = {
-        p.id: p
-        for p in db.scalars(select(Person).where(Person.id.in_([e["person_id"] for e in entries])))
-    }
+    if people is None:  # one query for all members
+        ids = [e["person_id"] for e in entries]
+        people = {p.id: p for p in db.scalars(select(Person).where(Person.id.in_(ids)))}
     for entry in entries:
         person = people.get(entry["person_id"])
         if person is None:
@@ -191,6 +193,31 @@ def find_draft(db: Session, person_id: int) -> RegistrationDraft | None:
     if draft is not None and draft.expires_at <= clock.now():
         return None  # expired: as good as gone, and purged by `flask drafts purge`
     return draft
+
+
+# The persons of a draft's members, whose ids its JSON holds: an array the
+# index on persons' id is searched with (a plain join of the JSON's elements
+# may be planned as a hash join over every person).
+_MEMBER_PERSONS = text(
+    "persons.id = ANY(ARRAY(SELECT (m ->> 'person_id')::int"
+    " FROM json_array_elements(registration_drafts.data -> 'members') AS m))"
+)
+
+
+def find_draft_view(db: Session, person_id: int) -> DraftView | None:
+    """``find_draft`` then ``view_draft``, with the draft and its members'
+    persons read in one statement on PostgreSQL (the submit reads both)."""
+    if db.get_bind().dialect.name != "postgresql":
+        draft = find_draft(db, person_id)
+        return view_draft(db, draft) if draft is not None else None
+    rows = db.execute(
+        select(RegistrationDraft, Person)
+        .outerjoin(Person, _MEMBER_PERSONS)
+        .where(RegistrationDraft.person_id == person_id)
+    ).all()
+    if not rows or rows[0][0].expires_at <= clock.now():
+        return None  # none, or expired (as in find_draft)
+    return view_draft(db, rows[0][0], {p.id: p for _, p in rows if p is not None})
 
 
 # -- writing a draft -----------------------------------------------------------------

@@ -32,7 +32,7 @@ from app.services.household_store import (
     next_household_id,
     next_household_id_expression,
 )
-from app.services.registration import DraftView, find_draft, registration_blocker, view_draft
+from app.services.registration import DraftView, find_draft_view, registration_blocker
 from app.services.scoring import active_model, active_model_query, model_by_hash, score_insert
 
 
@@ -89,11 +89,8 @@ def _constraint(error: IntegrityError) -> str:
     return str(name or error.orig)
 
 
-def _ready_to_declare(
-    db: Session, draft: RegistrationDraft, *, honour: bool, consent: bool
-) -> DraftView:
+def _ready_to_declare(view: DraftView, *, honour: bool, consent: bool) -> DraftView:
     """The draft, complete, declared on one's honour and consented to."""
-    view = view_draft(db, draft)
     if not view.ready:
         raise DomainError("draft_incomplete", statuses=view.statuses)
     problems: dict[str, Problem] = {}
@@ -141,15 +138,16 @@ def submit_registration(
     key, the second waits on it (or on the same members' memberships), fails,
     rolls back everything it wrote, and returns the first one's receipt.
     """
-    draft = find_draft(db, person_id)
-    if draft is None or draft.submission_key != submission_key:
+    found = find_draft_view(db, person_id)
+    if found is None or found.draft.submission_key != submission_key:
         # A successful submission deletes its draft: a resubmission of the
         # same key (double click, back button, network retry) lands here.
         existing = _existing_receipt(db, person_id, submission_key)
         if existing is not None:
             return existing
         raise DomainError("stale_form")
-    view = _ready_to_declare(db, draft, honour=honour, consent=consent)
+    view = _ready_to_declare(found, honour=honour, consent=consent)
+    draft = view.draft
     now = clock.now()
     try:
         with transaction(db):
