@@ -75,6 +75,19 @@ def say(text: str) -> None:
     print(f"[cluster {time.strftime('%H:%M:%S')}] {text}", flush=True)
 
 
+def _group_alive(group: int) -> bool:
+    """Whether a process of this process group still runs (a zombie has exited)."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            if int(fields[2]) == group and fields[0] != "Z":
+                return True
+    return False
+
+
 class Processes:
     """Every process this test starts, each leading its own process group, so
     that a kill takes a gunicorn master with its workers. All are killed at
@@ -98,6 +111,12 @@ class Processes:
             with contextlib.suppress(ProcessLookupError):  # it died on its own
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(10)
+            # The leader is reaped before its workers are gone: until the last
+            # one exits, the listening socket still takes connections, which
+            # the dying workers then drop. The kill ends with the group.
+            deadline = time.monotonic() + 10
+            while _group_alive(process.pid) and time.monotonic() < deadline:
+                time.sleep(0.002)
 
     def kill_all(self) -> None:
         for name in list(self.running):
