@@ -12,6 +12,7 @@ from app.web.access import Rule, access, acting_for, current_account, signed_in_
 from app.web.citizen import bp
 from app.web.citizen.message_language import message_language_form
 from app.web.citizen.score_facts import describe as describe_fact
+from app.web.reads_only import reads_only
 
 
 def mask_idcs(idcs: str | None) -> str:
@@ -23,6 +24,7 @@ def mask_idcs(idcs: str | None) -> str:
 
 @bp.get("/me")
 @access(Rule.CITIZEN)
+@reads_only
 def me() -> str:
     """The person's space: their household, what to do next, their requests."""
     home = citizen_home(db.session, signed_in_person_id())
@@ -39,6 +41,7 @@ def me() -> str:
 
 @bp.get("/score")
 @access(Rule.CITIZEN)
+@reads_only
 def score() -> str | tuple[str, int]:
     """The household's score, its explanation, eligibility and history (adult members)."""
     try:
