@@ -36,9 +36,7 @@ def in_transaction_flags(app: Flask) -> Iterator[list[bool]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def test_pages_that_only_read_send_no_begin(
-    app: Flask, client: CheckingClient, demo: None
-) -> None:
+def test_pages_that_only_read_send_no_begin(app: Flask, client: CheckingClient, demo: None) -> None:
     login_as(client, "youssef")
     for path in READS_ONLY_PAGES:
         assert client.get(path).status_code == 200
@@ -47,9 +45,7 @@ def test_pages_that_only_read_send_no_begin(
         assert flags and not any(flags), path
 
 
-def test_other_pages_read_in_a_transaction(
-    app: Flask, client: CheckingClient, demo: None
-) -> None:
+def test_other_pages_read_in_a_transaction(app: Flask, client: CheckingClient, demo: None) -> None:
     login_as(client, "youssef")
     assert client.get("/certificates").status_code == 200
     with in_transaction_flags(app) as flags:
