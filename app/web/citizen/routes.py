@@ -12,6 +12,7 @@ from app.web.access import Rule, access, acting_for, current_account, signed_in_
 from app.web.citizen import bp
 from app.web.citizen.message_language import message_language_form
 from app.web.citizen.score_facts import describe as describe_fact
+from app.web.citizen.score_facts import described_once
 from app.web.reads_only import reads_only
 
 
@@ -53,7 +54,7 @@ def score() -> str | tuple[str, int]:
     return render_template(
         "citizen/score.html",
         overview=overview,
-        describe_fact=describe_fact,
+        describe_fact=described_once(describe_fact),
         is_declarant=overview.household.declarant_id == signed_in_person_id(),
         reviews=review_filing.reviews_of_household(db.session, overview.household.id),
     )
