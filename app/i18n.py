@@ -207,7 +207,15 @@ def format_day(value: date | datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value)
-    return str(babel_format_date(value, "d MMMM y", locale=_locale()))
+    if isinstance(value, datetime):
+        value = value.date()  # as Babel takes a datetime: its own date, no time zone
+    return _kept_day(value, _locale())
+
+
+# Each process keeps the dates it wrote, as it keeps figures (see below).
+@lru_cache(maxsize=4096)
+def _kept_day(day: date, locale: Locale) -> str:
+    return str(babel_format_date(day, "d MMMM y", locale=locale))
 
 
 def format_moment(value: datetime | None) -> str:
