@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.web import init_web
     from app.web.database_away import init_database_away
     from app.web.input_boundary import init_input_boundary
+    from app.web.reads_only import init_reads_only
     from app.web.request_tracing import RequestTracing, note_route
     from app.web.sessions import DatabaseSessionInterface
     from app.web.static_assets import init_static_assets
@@ -40,10 +41,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     # The first hooks of every request, in this order: the route is noted for
     # the metrics, the input boundary screens every value, then the database
-    # is reached or the page is a 503.
+    # is reached or the page is a 503, and the request enters a transaction
+    # unless its view only reads.
     app.before_request(note_route)
     init_input_boundary(app)
     init_database_away(app)
+    init_reads_only(app)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(

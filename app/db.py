@@ -6,6 +6,7 @@ Services receive a ``Session`` and run one use case in one transaction with
 
 from __future__ import annotations
 
+import re
 import time
 import weakref
 from collections.abc import Iterator
@@ -70,7 +71,27 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         return engine
     engine = create_engine(url, **kwargs)
     _ping_after_idling(engine)
+    _reads_only_outside_transactions(engine)
     return engine
+
+
+# The execution option that marks a connection reading outside a transaction
+# (``read_without_transaction``). Custom options travel with the connection.
+READING = "rsu_reading_outside_transaction"
+_LOCKING_READ = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
+
+
+def _reads_only_outside_transactions(engine: Engine) -> None:
+    """Outside a transaction each statement commits alone: only plain reads
+    may run there. A write (or a locking read, whose lock would end with the
+    statement) on such a connection is a mistake, refused before it is sent."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _refuse_writes(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if conn.get_execution_options().get(READING) and (
+            not statement.lstrip()[:6].upper() == "SELECT" or _LOCKING_READ.search(statement)
+        ):
+            raise RuntimeError("a write outside a transaction: leave_reading(session) first")
 
 
 # A connection used a moment ago is alive; pinging it on every checkout (as
@@ -145,9 +166,44 @@ class Database:
         return session
 
 
+def read_without_transaction(session: Session) -> None:
+    """Run the session's next statements outside a transaction (autocommit).
+
+    A page that only reads needs no transaction on PostgreSQL's default READ
+    COMMITTED level: each statement sees the data committed when it starts,
+    in a transaction or not. Without one, the request spares two round trips
+    (BEGIN, and ROLLBACK at the end), each a wake-up of the database's
+    process: on the 2-core bench machine they were most of PostgreSQL's CPU
+    per signed-in page (issue 15). Writes stay in transactions:
+    ``leave_reading`` (which ``transaction`` calls) ends this mode, and a
+    write attempted in it is refused (``_reads_only_outside_transactions``).
+    Call it before the session's first statement.
+    """
+    if session.in_transaction():
+        return  # a transaction is already open: the statements stay in it
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT", READING: True})
+    session.info[READING] = session.get_transaction()
+
+
+def reading(session: Session) -> bool:
+    """Whether the session's statements run outside a transaction just now."""
+    started = session.info.get(READING)
+    return started is not None and started is session.get_transaction()
+
+
+def leave_reading(session: Session) -> None:
+    """The next statements run in a transaction again, on a connection reset
+    to the default level. Objects read so far stay loaded (no expiry)."""
+    if reading(session):
+        session.info.pop(READING, None)
+        # Nothing to commit: ends the autocommit "transaction" without a round trip.
+        session.commit()
+
+
 @contextmanager
 def transaction(session: Session) -> Iterator[Session]:
     """One use case, one transaction: commit on success, roll back on any error."""
+    leave_reading(session)
     try:
         yield session
         session.commit()

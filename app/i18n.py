@@ -13,8 +13,10 @@ uses the Moroccan variants ``ar_MA`` and ``fr_MA`` (Moroccan month names,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
@@ -205,7 +207,15 @@ def format_day(value: date | datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value)
-    return str(babel_format_date(value, "d MMMM y", locale=_locale()))
+    if isinstance(value, datetime):
+        value = value.date()  # as Babel takes a datetime: its own date, no time zone
+    return _kept_day(value, _locale())
+
+
+# Each process keeps the dates it wrote, as it keeps figures (see below).
+@lru_cache(maxsize=4096)
+def _kept_day(day: date, locale: Locale) -> str:
+    return str(babel_format_date(day, "d MMMM y", locale=locale))
 
 
 def format_moment(value: datetime | None) -> str:
@@ -226,26 +236,58 @@ def format_time(value: datetime | None) -> str:
     return str(babel_format_datetime(value, "HH:mm", tzinfo=MOROCCO_TZ, locale=_locale()))
 
 
+# Babel takes tens of microseconds for one number (it parses the pattern and
+# walks the CLDR data each time), and a page shows dozens: thresholds, scores,
+# amounts. What it writes depends only on the number, the pattern and the
+# locale, so each process keeps what it wrote. The number is keyed by its type
+# and its exact text, and rebuilt from them: Decimal("9.30") and
+# Decimal("9.3") are equal but are not taken for one another.
+_EXACT_NUMBER_TYPES: dict[type, str] = {Decimal: "Decimal", int: "int", float: "float"}
+_REBUILT: dict[str, Callable[[str], Any]] = {
+    name: kind for kind, name in _EXACT_NUMBER_TYPES.items()
+}
+
+
+def _babel_number(value: Any, pattern: str | None, in_dirhams: bool, locale: Locale) -> str:
+    if in_dirhams:
+        return str(babel_format_currency(value, "MAD", locale=locale))
+    return str(babel_format_decimal(value, format=pattern, locale=locale))
+
+
+@lru_cache(maxsize=4096)
+def _kept_number(
+    kind: str, text: str, pattern: str | None, in_dirhams: bool, locale: Locale
+) -> str:
+    return _babel_number(_REBUILT[kind](text), pattern, in_dirhams, locale)
+
+
+def _format_number(value: Any, pattern: str | None = None, in_dirhams: bool = False) -> str:
+    kind = _EXACT_NUMBER_TYPES.get(type(value))
+    if kind is not None:  # not bool, nor a subclass that would not rebuild as itself
+        return _kept_number(kind, str(value), pattern, in_dirhams, _locale())
+    return _babel_number(value, pattern, in_dirhams, _locale())
+
+
 def format_score(value: Decimal | None) -> str:
     """A score with exactly 7 decimals, never Babel's default 3 (which would show 9,326)."""
     if value is None:
         return ""
-    return str(babel_format_decimal(value, format="0.0000000", locale=_locale()))
+    return _format_number(value, "0.0000000")
 
 
 def format_threshold(value: Decimal) -> str:
     """A threshold with its own decimals: 9,3264284 and 9,743001, not 9,7430010."""
-    return str(babel_format_decimal(value, format="0.0######", locale=_locale()))
+    return _format_number(value, "0.0######")
 
 
 def format_amount(value: Decimal | int | float | None) -> str:
     if value is None:
         return ""
-    return str(babel_format_currency(value, "MAD", locale=_locale()))
+    return _format_number(value, in_dirhams=True)
 
 
 def format_number(value: Any) -> str:
-    return str(babel_format_decimal(value, locale=_locale()))
+    return _format_number(value)
 
 
 def format_file_size(size: int) -> str:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
-from app.models import HouseholdVersion, ReviewRequest
+from app.domain.errors import NotFound
+from app.models import Household, HouseholdVersion, Membership, Person, ReviewRequest
 from app.services import registration, registration_submit, review_filing
 from app.services.household_life import confirmation_due
-from app.services.households import PersonOverview, overview_for_person
+from app.services.households import PersonOverview
 
 
 @dataclass(frozen=True)
@@ -30,23 +31,32 @@ class CitizenHome:
     reviews: list[ReviewRequest]
 
 
-# When the current version was made is all /me needs of it: not its
-# declaration, a JSON document read and parsed for nothing. Built once.
-_CURRENT_VERSION_MADE = select(HouseholdVersion.created_at).where(
-    HouseholdVersion.household_id == bindparam("household_id"),
-    HouseholdVersion.number == bindparam("number"),
+# The person's active membership and household, and when the household's
+# current version was made (all /me needs of it: not its declaration, a JSON
+# document read and parsed for nothing), in one query. Built once.
+_MEMBERSHIP_AND_VERSION_MADE = (
+    select(Membership, HouseholdVersion.created_at)
+    .join(Membership.household)
+    .join(
+        HouseholdVersion,
+        (HouseholdVersion.household_id == Household.id)
+        & (HouseholdVersion.number == Household.version_number),
+    )
+    .options(contains_eager(Membership.household))
+    .where(Membership.person_id == bindparam("person_id"), Membership.ended_at.is_(None))
 )
 
 
 def citizen_home(db: Session, person_id: int) -> CitizenHome:
-    overview = overview_for_person(db, person_id)
-    household = overview.household
+    person = db.get(Person, person_id)
+    if person is None:
+        raise NotFound()
+    row = db.execute(_MEMBERSHIP_AND_VERSION_MADE, {"person_id": person_id}).first()
+    membership, made = (row[0], row[1]) if row is not None else (None, None)
+    household = membership.household if membership is not None else None
+    overview = PersonOverview(person=person, household=household, membership=membership)
     due = blocker = draft = None
     if household is not None and overview.is_declarant:
-        made = db.scalar(
-            _CURRENT_VERSION_MADE,
-            {"household_id": household.id, "number": household.version_number},
-        )
         assert made is not None  # a household always has its current version
         due = confirmation_due(household, made)
     if household is None:

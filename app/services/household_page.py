@@ -2,7 +2,7 @@
 
 The page lists every version of the household with the latest score of
 each, and summarises the current declaration. One query brings all of it:
-each version's columns, its latest score's value (a correlated subquery),
+the household, through the person's active membership; each version's columns, its latest score's value (a correlated subquery),
 and the declaration of the current version only (older declarations are
 opened from their own page).
 """
@@ -18,8 +18,10 @@ from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import Session
 
 from app.domain import changes
-from app.models import HouseholdVersion, Score
+from app.domain.errors import DomainError, Forbidden
+from app.models import Household, HouseholdVersion, Membership, Person, Score
 from app.services.household_life import Reader, confirmation_due, reader_of_household
+from app.services.score_overview import may_read_household
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ class HouseholdPage:
 
 # Built once, with bound parameters: /household runs it on every request,
 # and composing it (a correlated subquery, a CASE) cost about as much as
-# running it from SQLAlchemy's compiled cache.
+# running it from SQLAlchemy's compiled cache. The household is reached
+# through the person's active membership, in the same query.
 _LATEST_SCORE = (
     select(Score.value)
     .where(Score.household_version_id == HouseholdVersion.id)
@@ -61,8 +64,9 @@ _LATEST_SCORE = (
     .correlate(HouseholdVersion)
     .scalar_subquery()
 )
-_VERSIONS_WITH_SCORES = (
+_MEMBERS_HOUSEHOLD_VERSIONS = (
     select(
+        Household,
         HouseholdVersion.number,
         HouseholdVersion.created_at,
         HouseholdVersion.event,
@@ -70,12 +74,15 @@ _VERSIONS_WITH_SCORES = (
         _LATEST_SCORE,
         case(
             (
-                HouseholdVersion.number == bindparam("version_number"),
+                HouseholdVersion.number == Household.version_number,
                 HouseholdVersion.declaration,
             )
         ),
     )
-    .where(HouseholdVersion.household_id == bindparam("household_id"))
+    .select_from(Membership)
+    .join(Household, Household.id == Membership.household_id)
+    .join(HouseholdVersion, HouseholdVersion.household_id == Household.id)
+    .where(Membership.person_id == bindparam("person_id"), Membership.ended_at.is_(None))
     .order_by(HouseholdVersion.number.desc())
 )
 
@@ -83,13 +90,16 @@ _VERSIONS_WITH_SCORES = (
 def household_page(db: Session, person_id: int) -> HouseholdPage:
     """The household an adult member may read (``no_household``, ``forbidden``
     as ``reader_of_household``), its versions and their scores."""
-    reader = reader_of_household(db, person_id)
-    household = reader.household
-    rows = db.execute(
-        _VERSIONS_WITH_SCORES,
-        {"household_id": household.id, "version_number": household.version_number},
-    )
-    return HouseholdPage(reader, [VersionLine(*row) for row in rows])
+    person = db.get(Person, person_id)
+    if person is None or not may_read_household(person):
+        # Nobody, or a child: the same refusal (no_household or forbidden) as
+        # on every page of the household, which reader_of_household raises.
+        reader_of_household(db, person_id)
+        raise Forbidden()  # not reached
+    rows = db.execute(_MEMBERS_HOUSEHOLD_VERSIONS, {"person_id": person_id}).all()
+    if not rows:
+        raise DomainError("no_household")
+    return HouseholdPage(Reader(person, rows[0][0]), [VersionLine(*row[1:]) for row in rows])
 
 
 @dataclass(frozen=True)

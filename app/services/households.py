@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.domain.errors import NotFound
 from app.models import Household, Membership, Person
 
 
@@ -36,16 +35,6 @@ def active_membership(db: Session, person_id: int) -> Membership | None:
     """The person's current membership, with its household in the same query
     (every citizen page reads both)."""
     return db.scalar(_ACTIVE_MEMBERSHIP, {"person_id": person_id})
-
-
-def overview_for_person(db: Session, person_id: int) -> PersonOverview:
-    """The person and the household they currently belong to, if any."""
-    person = db.get(Person, person_id)
-    if person is None:
-        raise NotFound()
-    membership = active_membership(db, person_id)
-    household = membership.household if membership is not None else None
-    return PersonOverview(person=person, household=household, membership=membership)
 
 
 def members_of(db: Session, *declarations: dict[str, Any]) -> dict[str, Person]:

@@ -13,7 +13,7 @@ from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on
 from app.domain.errors import DomainError, Forbidden
 from app.domain.scoring.explanation import Explanation, explain
-from app.models import Household, HouseholdVersion, Person, Score
+from app.models import Household, HouseholdVersion, Membership, Person, Score
 from app.services.households import active_membership
 from app.services.scoring import Eligibility, eligibility_of
 
@@ -37,15 +37,21 @@ def score_overview(db: Session, person_id: int) -> ScoreOverview:
     """The score of the household the person belongs to, with its explanation.
 
     Raises ``no_household`` when the person is in none, and ``forbidden``
-    for members under 18.
+    for members under 18. For an adult, one query finds the household
+    through the person's active membership and reads its scores with it.
     """
     person = db.get(Person, person_id)
-    membership = active_membership(db, person_id) if person else None
-    if person is None or membership is None:
+    if person is None:
         raise DomainError("no_household")
     if not may_read_household(person):
+        if active_membership(db, person_id) is None:
+            raise DomainError("no_household")
         raise Forbidden()
-    return household_overview(db, membership.household)
+    rows = db.execute(_MEMBERS_HOUSEHOLD_WITH_SCORES, {"person_id": person_id}).all()
+    if not rows:
+        raise DomainError("no_household")
+    household = rows[0][0]
+    return _overview(household, [row[1:] for row in rows if row[1] is not None])
 
 
 # Built once, with bound parameters: /score runs it on every request, and
@@ -69,19 +75,49 @@ _SCORES_WITH_CURRENT_DECLARATION = (
 )
 
 
+# The same, reached from a person: their active membership's household,
+# and that household's scores (none: one row, with no score).
+_MEMBERS_HOUSEHOLD_WITH_SCORES = (
+    select(
+        Household,
+        Score,
+        HouseholdVersion.number,
+        case(
+            (
+                HouseholdVersion.number == Household.version_number,
+                HouseholdVersion.declaration,
+            )
+        ),
+    )
+    .select_from(Membership)
+    .join(Household, Household.id == Membership.household_id)
+    .outerjoin(Score, Score.household_id == Household.id)
+    .outerjoin(HouseholdVersion, Score.household_version_id == HouseholdVersion.id)
+    .options(joinedload(Score.model))
+    .where(Membership.person_id == bindparam("person_id"), Membership.ended_at.is_(None))
+    .order_by(Score.id.desc())
+)
+
+
 def household_overview(db: Session, household: Household) -> ScoreOverview:
     """The household's current score, eligibility, explanation and history.
 
     One query reads every score of the household, newest first, with its
     model, the number of the version it scored and, for the current version
     only, that version's declaration (the explanation is read against it).
-    The current score is the newest score of the current version, as in
-    ``scoring.current_score``: a score of an older version never passes for it.
     """
     rows = db.execute(
         _SCORES_WITH_CURRENT_DECLARATION,
         {"household_id": household.id, "version_number": household.version_number},
     ).all()
+    return _overview(household, [tuple(row) for row in rows])
+
+
+def _overview(household: Household, rows: list[tuple[Any, ...]]) -> ScoreOverview:
+    """From the household's scores, newest first, each with the number of the
+    version it scored and the declaration of the current version. The current
+    score is the newest score of the current version, as in
+    ``scoring.current_score``: a score of an older version never passes for it."""
     current = next(
         ((found, declaration) for found, number, declaration in rows
          if number == household.version_number),

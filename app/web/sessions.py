@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import CallbackDict
 
 from app import clock
+from app.db import leave_reading, read_without_transaction
 from app.models import Account, WebSession
 from app.web.database_away import (
     database_unavailable,
@@ -120,6 +121,9 @@ class DatabaseSessionInterface(SessionInterface):
             return ServerSession()
         db = self._db()
         try:
+            # Read outside a transaction; the request enters one unless its
+            # view only reads (``app.web.reads_only``).
+            read_without_transaction(db)
             found = db.execute(SESSION_WITH_ACCOUNT, {"id_hash": _hash(token)}).first()
             row, account = (found[0], found[1]) if found is not None else (None, None)
         except SQLAlchemyError as error:
@@ -131,6 +135,7 @@ class DatabaseSessionInterface(SessionInterface):
             return ServerSession()
         now = clock.now()
         if self._expired(app, row, now):
+            leave_reading(db)
             db.delete(row)
             db.commit()
             return ServerSession()

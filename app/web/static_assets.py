@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from whitenoise import WhiteNoise
 
 from app.extensions import static_digest
@@ -31,6 +31,9 @@ FINGERPRINTED = re.compile(r"-[0-9a-f]{32}\.[A-Za-z0-9]+$")
 ONE_YEAR = 365 * 24 * 3600
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
 PLAIN_MAX_AGE = 60
+# Mount points whose asset URLs are kept (one in any real deployment); past
+# that, URLs are built each time rather than kept without bound.
+KEPT_MOUNT_POINTS = 4
 
 
 def is_fingerprinted(path: str, url: str) -> bool:
@@ -47,6 +50,7 @@ def _headers(headers: Any, path: str, url: str) -> None:
 def init_static_assets(app: Flask) -> None:
     app.config.setdefault("FLASK_STATIC_DIGEST_COMPRESSION", ["gzip", "brotli"])
     static_digest.init_app(app)
+    app.jinja_env.globals["static_url_for"] = _kept_urls(static_digest.static_url_for)
     assert app.static_folder is not None and app.static_url_path is not None
     app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
         app.wsgi_app,
@@ -56,3 +60,31 @@ def init_static_assets(app: Flask) -> None:
         immutable_file_test=is_fingerprinted,
         add_headers_function=_headers,
     )
+
+
+def _kept_urls(build: Any) -> Any:
+    """``static_url_for``, answering from what it built before.
+
+    Every page links the same few assets; the manifest look-up and Flask's
+    URL building cost about 13 µs each, five times a page. An asset's URL
+    depends only on its name and where the app is mounted (the request's
+    script root), so each process keeps it by those.
+    """
+    kept: dict[tuple[str, str, str], str] = {}
+    mount_points: set[str] = set()
+
+    def static_url_for(endpoint: str, **values: Any) -> str:
+        filename = values.get("filename")
+        if endpoint.startswith(".") or len(values) != 1 or not isinstance(filename, str):
+            return str(build(endpoint, **values))  # a blueprint-relative name or other arguments
+        root = request.script_root
+        key = (endpoint, filename, root)
+        url = kept.get(key)
+        if url is None:
+            url = str(build(endpoint, **values))
+            if root in mount_points or len(mount_points) < KEPT_MOUNT_POINTS:
+                mount_points.add(root)
+                kept[key] = url
+        return url
+
+    return static_url_for

@@ -278,6 +278,18 @@ def test_household_pages_need_a_household_and_a_real_version(
     assert client.get("/household/changes/unknown").status_code == 404
 
 
+def test_a_minor_member_cannot_read_the_household(
+    client: CheckingClient, demo: None, db: Session
+) -> None:
+    fatima = db.scalar(select(Person).where(Person.idcs == "1000000202"))
+    assert fatima is not None
+    login_as(client, "fatima")
+    assert client.get("/household").status_code == 200  # an adult member reads it
+    fatima.birth_date = date.today().replace(year=date.today().year - 16)
+    db.commit()
+    assert client.get("/household").status_code == 403
+
+
 def test_no_other_household_is_reachable(client: CheckingClient, demo: None) -> None:
     """Two registered households, each signed in: every page shows its own, never the other's."""
     pages = ("/household", "/household/versions/1", "/score", "/certificates", "/me", "/privacy")

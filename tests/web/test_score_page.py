@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.domain.scoring.model import load_model
-from app.models import Person
+from app.models import Person, Score
 from app.services.scoring import DEFAULT_MODEL_FILE
 from tests.support.login import login_as
 from tests.support.pages import CheckingClient, soup_of, text_of
@@ -75,6 +75,18 @@ def test_a_minor_member_cannot(client: CheckingClient, demo: None, db: Session) 
     db.commit()
     login_as(client, "fatima")
     assert client.get("/score").status_code == 403
+
+
+def test_a_household_not_scored_yet(client: CheckingClient, demo: None, db: Session) -> None:
+    """Its household found (one query reads the household with its scores),
+    but no score: the page says so."""
+    db.execute(delete(Score))
+    db.commit()
+    login_as(client, "youssef")
+    page = client.get("/score?lang=fr")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Votre ménage n'a pas encore d'indice" in text and "9,2355063" not in text
 
 
 def test_someone_without_a_household_sees_no_score(client: CheckingClient, demo: None) -> None:

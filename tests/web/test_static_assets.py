@@ -57,3 +57,16 @@ def test_a_plain_asset_name_still_answers_but_briefly_cached(client: FlaskClient
     response = client.get("/static/css/app.css")
     assert response.status_code == 200
     assert "immutable" not in response.headers["Cache-Control"]
+
+
+def test_asset_urls_follow_where_the_app_is_mounted(client: FlaskClient) -> None:
+    # Asset URLs are kept per process (app.web.static_assets._kept_urls): one
+    # built for the app at the root must not answer for the app under a prefix.
+    at_root = asset_urls(client, "/")
+    page = soup_of(client.get("/", environ_overrides={"SCRIPT_NAME": "/portal"}))
+    mounted = [str(tag["href"]) for tag in page.find_all("link") if tag.get("href")]
+    mounted += [str(tag["src"]) for tag in page.find_all(["script", "img"]) if tag.get("src")]
+    assert sorted(url for url in mounted if url.startswith("/portal/static/")) == sorted(
+        "/portal" + url for url in at_root
+    )
+    assert asset_urls(client, "/") == at_root

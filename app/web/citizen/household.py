@@ -25,6 +25,7 @@ from app.web.citizen.certificates import issue_deregistration_certificate
 from app.web.input_boundary import accepts, answer, ticked
 from app.web.messages import refusal_text
 from app.web.questionnaire_forms import DeregisterForm, show_invalid
+from app.web.reads_only import reads_only
 
 
 def _reader() -> life.Reader:
@@ -45,6 +46,7 @@ def _declarant() -> life.Reader:
 
 @bp.get("/household")
 @access(Rule.CITIZEN)
+@reads_only
 def household() -> str:
     try:
         page = household_page(db.session, signed_in_person_id())

@@ -12,6 +12,8 @@ from app.web.access import Rule, access, acting_for, current_account, signed_in_
 from app.web.citizen import bp
 from app.web.citizen.message_language import message_language_form
 from app.web.citizen.score_facts import describe as describe_fact
+from app.web.citizen.score_facts import described_once
+from app.web.reads_only import reads_only
 
 
 def mask_idcs(idcs: str | None) -> str:
@@ -23,6 +25,7 @@ def mask_idcs(idcs: str | None) -> str:
 
 @bp.get("/me")
 @access(Rule.CITIZEN)
+@reads_only
 def me() -> str:
     """The person's space: their household, what to do next, their requests."""
     home = citizen_home(db.session, signed_in_person_id())
@@ -39,6 +42,7 @@ def me() -> str:
 
 @bp.get("/score")
 @access(Rule.CITIZEN)
+@reads_only
 def score() -> str | tuple[str, int]:
     """The household's score, its explanation, eligibility and history (adult members)."""
     try:
@@ -50,7 +54,7 @@ def score() -> str | tuple[str, int]:
     return render_template(
         "citizen/score.html",
         overview=overview,
-        describe_fact=describe_fact,
+        describe_fact=described_once(describe_fact),
         is_declarant=overview.household.declarant_id == signed_in_person_id(),
         reviews=review_filing.reviews_of_household(db.session, overview.household.id),
     )

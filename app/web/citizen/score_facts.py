@@ -290,3 +290,26 @@ def describe(fact: Fact, declaration: dict[str, Any]) -> str:
 
 def describe_for_staff(fact: Fact, declaration: dict[str, Any]) -> str:
     return FACTS_FOR_STAFF[fact.variable](declaration)
+
+
+DescribeFact = Callable[[Fact, dict[str, Any]], str]
+
+
+def described_once(describe_fact: DescribeFact) -> DescribeFact:
+    """``describe_fact`` for one page, saying each fact's sentence once.
+
+    The explanation names most facts twice (strongest first, then every
+    fact by theme) about the same declaration; a sentence depends only on
+    the fact's variable and that declaration, so the second time reads the
+    first's. Made afresh for each page: what it keeps dies with the page.
+    """
+    said: dict[tuple[str, int], str] = {}
+
+    def once(fact: Fact, declaration: dict[str, Any]) -> str:
+        key = (fact.variable, id(declaration))
+        sentence = said.get(key)
+        if sentence is None:
+            sentence = said[key] = describe_fact(fact, declaration)
+        return sentence
+
+    return once
