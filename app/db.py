@@ -78,7 +78,13 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
 # The execution option that marks a connection reading outside a transaction
 # (``read_without_transaction``). Custom options travel with the connection.
 READING = "rsu_reading_outside_transaction"
-_LOCKING_READ = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
+# Row locks, and the transaction-level advisory locks (the audit chain's
+# head takes one, migration 0014): outside a transaction each would end
+# with its own statement, protecting nothing.
+_LOCKING_READ = re.compile(
+    r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|SHARE|KEY\s+SHARE)\b|\bpg_advisory_xact_lock|\baudit_chain_head\b",
+    re.IGNORECASE,
+)
 
 
 def _reads_only_outside_transactions(engine: Engine) -> None:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.db import read_without_transaction, reading, transaction
@@ -65,6 +65,9 @@ def test_a_write_outside_a_transaction_is_refused(app: Flask, db: Session, demo:
             session.execute(update(Person).values(phone="0600000000"))
         with pytest.raises(RuntimeError, match="outside a transaction"):
             session.execute(select(Person.id).with_for_update())
+        # The audit chain's head is read under a lock that would end at once.
+        with pytest.raises(RuntimeError, match="outside a transaction"):
+            session.execute(text("SELECT seq, row_hash FROM audit_chain_head()"))
     assert db.scalar(select(func.count(Person.id)).where(Person.phone == "0600000000")) == 0
 
 
