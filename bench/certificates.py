@@ -9,7 +9,7 @@ same run:
 - fetch: what a download does (the access check and the stored bytes, in one
   query), which never renders again.
 
-    .venv/bin/python bench/certificates.py [--rounds 40]
+    .venv/bin/python bench/certificates.py [--rounds 40] [--database NAME]
 """
 
 from __future__ import annotations
@@ -29,10 +29,13 @@ DATABASE = "rsu_bench_certificates"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument(
+        "--database", default=DATABASE, help="scratch database (dropped and recreated)"
+    )
     args = parser.parse_args()
 
-    url = database_url(DATABASE)
-    recreate_database(DATABASE)
+    url = database_url(args.database)
+    recreate_database(args.database)
     flask(["db", "upgrade"], url, capture_output=True)
     flask(["demo", "seed"], url, capture_output=True)
 
