@@ -95,7 +95,7 @@ class PdfSigner:
             subfilter=SigSeedSubFilter.PADES,
             md_algorithm=DIGEST_ALGORITHM,
         )
-        writer = IncrementalPdfFileWriter(BytesIO(pdf))
+        writer = _SignatureOnlyWriter(BytesIO(pdf))
         pdf_signer = signers.PdfSigner(metadata, self._field_signer)
         # The room for /Contents is exact: the CMS has a fixed size but for
         # the signature value, counted here at its longest (in hex digits).
@@ -106,6 +106,21 @@ class PdfSigner:
         prepared.fill_with_cms(output, self._cms.sign(prepared.document_digest))
         signed: bytes = output.getvalue()
         return signed
+
+
+class _SignatureOnlyWriter(IncrementalPdfFileWriter):
+    """The incremental update adds the signature and nothing else.
+
+    pyHanko's writer also stamps a modification date into the document's
+    /Info dictionary and its XMP packet. That was half the signing time
+    (reading /Info out of WeasyPrint's object stream, parsing and writing
+    the XMP again) for a date that only repeats the signature's own /M. Left
+    alone, the metadata stays exactly as rendered, so the PDF/A and PDF/UA
+    identification and the title do not depend on pyHanko rewriting them.
+    """
+
+    def _update_meta(self) -> None:
+        return None
 
 
 def outside_event_loop(work: Callable[..., T], *args: Any) -> T:

@@ -16,6 +16,7 @@ import subprocess
 from io import BytesIO
 from pathlib import Path
 
+import pikepdf
 import pytest
 import weasyprint
 from cryptography import x509
@@ -215,6 +216,17 @@ def test_the_signature_is_pades_with_reason_and_location(signed_pdf: bytes) -> N
     assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
     assert signature.sig_object["/Reason"] == "Attestation RSU"
     assert signature.sig_object["/Location"] == "Rabat"
+
+
+def test_the_signature_is_all_the_update_adds(bilingual_pdf: bytes, signed_pdf: bytes) -> None:
+    """The rendered metadata (the PDF/A and PDF/UA identification, the title)
+    is kept as it was: the update rewrites neither /Info nor the XMP packet,
+    and the signing time is the signature's own /M."""
+    rendered, signed = pikepdf.open(BytesIO(bilingual_pdf)), pikepdf.open(BytesIO(signed_pdf))
+    assert signed.Root.Metadata.read_bytes() == rendered.Root.Metadata.read_bytes()
+    assert dict(signed.docinfo) == dict(rendered.docinfo)
+    (signature,) = PdfFileReader(BytesIO(signed_pdf)).embedded_signatures
+    assert "/M" in signature.sig_object
 
 
 def test_changing_one_signed_byte_breaks_the_signature(
