@@ -39,7 +39,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -89,9 +89,9 @@ QR_ERROR_LEVEL = "m"
 # tagged structure as PDF/UA (WeasyPrint's tags: headings, paragraphs,
 # tables, figures with their alternative text, /Lang, /MarkInfo, and the
 # title shown instead of the file name). PDF/A-3 rather than 2: it allows
-# attaching source data later, and keeps the signature's incremental
-# update. ``pdf_tags`` is given too: WeasyPrint applies a variant's defaults
-# only to options left at None, and ``pdf_tags`` defaults to False.
+# attaching source data later. ``pdf_tags`` is given too: WeasyPrint applies
+# a variant's defaults only to options left at None, and ``pdf_tags``
+# defaults to False.
 PDF_OPTIONS = {"pdf_variant": "pdf/a-3a", "pdf_tags": True}
 
 # The PDF/UA-1 identification (ISO 14289-1, 5), which WeasyPrint writes only
@@ -192,8 +192,19 @@ class PdfRenderer:
         )
         self._lock = threading.Lock()
 
-    def render(self, html: str, *, title: str, language: str, base_url: str | None = None) -> bytes:
+    def render(
+        self,
+        html: str,
+        *,
+        title: str,
+        language: str,
+        base_url: str | None = None,
+        finisher: Callable[[Any, Any], None] | None = None,
+    ) -> bytes:
         """Return the PDF for ``html``, with /Title ``title`` and /Lang ``language``.
+
+        ``finisher`` runs after ours on WeasyPrint's PDF objects, before they
+        are written: the signature slot (``SignatureSlot.reserve``) goes in there.
 
         ``language`` is a BCP 47 tag ("fr", "ar-MA"). ``base_url`` resolves
         relative URLs in the HTML; they still go through the restrictive
@@ -208,12 +219,20 @@ class PdfRenderer:
                 )
                 document.metadata.title = title
                 document.metadata.lang = language
-                pdf: bytes = document.write_pdf(finisher=identify_as_pdf_ua, **PDF_OPTIONS)
+                pdf: bytes = document.write_pdf(
+                    finisher=functools.partial(_finish, finisher), **PDF_OPTIONS
+                )
             except FatalURLFetchingError as error:
                 # WeasyPrint's fatal fetch error derives from BaseException,
                 # which would slip past Flask's error handling.
                 raise ResourceError(f"{error}: {error.__cause__}") from error.__cause__
         return pdf
+
+
+def _finish(then: Callable[[Any, Any], None] | None, document: Any, pdf: Any) -> None:
+    identify_as_pdf_ua(document, pdf)
+    if then is not None:
+        then(document, pdf)
 
 
 def font_face_css(font_directory: Path) -> str:

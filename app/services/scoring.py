@@ -178,10 +178,11 @@ def score_insert(
 
 
 def current_score(db: Session, household: Household) -> Score | None:
-    # With its version (the score page explains it against that declaration).
+    # With its version (the score page explains it against that declaration)
+    # and its model (the page and the score certificate name it): one round trip.
     return db.scalar(
         select(Score)
-        .options(joinedload(Score.version))
+        .options(joinedload(Score.version), joinedload(Score.model))
         .join(HouseholdVersion, Score.household_version_id == HouseholdVersion.id)
         .where(
             Score.household_id == household.id,

@@ -180,8 +180,9 @@ def certificate_html(certificate: Certificate) -> tuple[str, str]:
 def print_certificate(certificate: Certificate) -> bytes:
     """The signed PDF (services.certificates.Printer)."""
     html, title = certificate_html(certificate)
-    pdf = renderer().render(html, title=title, language="ar-MA")
     signer = signer_from_files(
         current_app.config["SIGNING_KEY_FILE"], current_app.config["SIGNING_CERT_FILE"]
     )
-    return signer.sign(pdf, reason=f"RSU {certificate.number}", location="Rabat")
+    slot = signer.slot(reason=f"RSU {certificate.number}", location="Rabat")
+    pdf = renderer().render(html, title=title, language="ar-MA", finisher=slot.reserve)
+    return slot.fill(pdf)

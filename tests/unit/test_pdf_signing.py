@@ -16,6 +16,8 @@ import subprocess
 from io import BytesIO
 from pathlib import Path
 
+import pikepdf
+import pydyf
 import pytest
 import weasyprint
 from cryptography import x509
@@ -191,10 +193,17 @@ def signing_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return dev_keys.generate_pair(tmp_path_factory.mktemp("signing"))
 
 
+def render_signed(signer: PdfSigner, *, reason: str = "r", location: str = "l") -> bytes:
+    """BILINGUAL rendered with a signature slot, then signed: the one way we sign."""
+    slot = signer.slot(reason=reason, location=location)
+    return slot.fill(
+        renderer().render(BILINGUAL, title=TITLE, language="fr-MA", finisher=slot.reserve)
+    )
+
+
 @pytest.fixture(scope="module")
-def signed_pdf(bilingual_pdf: bytes, signing_pair: tuple[Path, Path]) -> bytes:
-    key, cert = signing_pair
-    return PdfSigner(key, cert).sign(bilingual_pdf, reason="Attestation RSU", location="Rabat")
+def signed_pdf(signing_pair: tuple[Path, Path]) -> bytes:
+    return render_signed(PdfSigner(*signing_pair), reason="Attestation RSU", location="Rabat")
 
 
 @pytest.fixture(scope="module")
@@ -215,6 +224,80 @@ def test_the_signature_is_pades_with_reason_and_location(signed_pdf: bytes) -> N
     assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
     assert signature.sig_object["/Reason"] == "Attestation RSU"
     assert signature.sig_object["/Location"] == "Rabat"
+
+
+def test_the_signature_leaves_the_rendered_metadata_as_it_was(
+    bilingual_pdf: bytes, signed_pdf: bytes
+) -> None:
+    """The metadata (the PDF/A and PDF/UA identification, the title) is the
+    same as without a signature: neither /Info nor the XMP packet gains a
+    modification date or a producer, and the signing time is the
+    signature's own /M."""
+    rendered, signed = pikepdf.open(BytesIO(bilingual_pdf)), pikepdf.open(BytesIO(signed_pdf))
+    assert signed.Root.Metadata.read_bytes() == rendered.Root.Metadata.read_bytes()
+    assert dict(signed.docinfo) == dict(rendered.docinfo)
+    (signature,) = PdfFileReader(BytesIO(signed_pdf)).embedded_signatures
+    assert "/M" in signature.sig_object
+
+
+def test_the_pades_declarations_are_in_the_catalog(signed_pdf: bytes) -> None:
+    """What pyHanko's signer declared when it wrote our signatures: PAdES
+    structures (/ESIC) and, for the P-256 key, ISO/TS 32002 curves."""
+    document = pikepdf.open(BytesIO(signed_pdf))
+    root = document.Root
+    assert root.Extensions.ESIC.ExtensionLevel == 1
+    assert [int(e.ExtensionLevel) for e in root.Extensions.ISO_] == [32002]
+    assert root.AcroForm.SigFlags == 3
+    (field,) = root.AcroForm.Fields
+    assert field.objgen in [annotation.objgen for annotation in root.Pages.Kids[0].Annots]
+
+
+def test_filling_writes_only_the_byte_range_and_the_signature(
+    signing_pair: tuple[Path, Path], trusted_pem: bytes
+) -> None:
+    """The slot is found where the PDF writer put it, not by searching: a
+    copy of the placeholders written after it, in a stream of its own, is
+    left alone (a search from the end would have filled that one)."""
+    signer = PdfSigner(*signing_pair)
+    slot = signer.slot(reason="r", location="l")
+    decoy = (
+        b"/ByteRange[0 0000000000 0000000000 0000000000]/Contents<"
+        + b"0" * (2 * signer._cms.max_size)
+        + b">"
+    )
+
+    def reserve_then_decoy(document: object, pdf: pydyf.PDF) -> None:
+        slot.reserve(document, pdf)
+        pdf.add_object(pydyf.Stream([decoy]))
+
+    rendered = renderer().render(BILINGUAL, title="t", language="fr", finisher=reserve_then_decoy)
+    signed = slot.fill(rendered)
+    (signature,) = PdfFileReader(BytesIO(signed)).embedded_signatures
+    _, _, after_contents, _ = signature.byte_range
+    assert rendered.count(decoy) == 2  # the slot's placeholders, and the decoy after them
+    assert rendered.rindex(decoy) > after_contents
+    assert signed.index(decoy) == rendered.rindex(decoy)  # the decoy alone is left as it was
+    changed = [i for i, (a, b) in enumerate(zip(rendered, signed, strict=True)) if a != b]
+    assert signed.index(b"/ByteRange") < changed[0] and changed[-1] < after_contents
+    assert signature_is_valid(signed, trusted_pem)
+
+
+def test_a_pdf_without_this_slot_is_refused(
+    bilingual_pdf: bytes, signing_pair: tuple[Path, Path]
+) -> None:
+    slot = PdfSigner(*signing_pair).slot(reason="r", location="l")
+    with pytest.raises(ValueError, match="not rendered with this signature slot"):
+        slot.fill(bilingual_pdf)
+
+
+def test_a_signature_longer_than_its_room_is_an_error(
+    signing_pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signer = PdfSigner(*signing_pair)
+    too_long = bytes(signer._cms.max_size + 1)
+    monkeypatch.setattr(signer._cms, "sign", lambda digest: too_long)
+    with pytest.raises(ValueError, match="does not fit"):
+        render_signed(signer)
 
 
 def test_changing_one_signed_byte_breaks_the_signature(
@@ -342,7 +425,7 @@ def _pem(path: Path, certificate: x509.Certificate) -> Path:
 
 
 def test_an_rsa_key_under_an_intermediate_signs_a_pdf_that_chains_to_the_root(
-    bilingual_pdf: bytes, tmp_path: Path
+    tmp_path: Path,
 ) -> None:
     """A PKI key as production may have: RSA, issued by an intermediate that
     is embedded in the signature, so that trusting the root is enough."""
@@ -363,12 +446,11 @@ def test_an_rsa_key_under_an_intermediate_signs_a_pdf_that_chains_to_the_root(
     signer = PdfSigner(
         key_path, _pem(tmp_path / "leaf.pem", leaf), [_pem(tmp_path / "mid.pem", intermediate)]
     )
-    signed = signer.sign(bilingual_pdf, reason="r", location="l")
+    signed = render_signed(signer)
     root_pem = root.public_bytes(serialization.Encoding.PEM)
     assert signature_is_valid(signed, root_pem)
     assert not signature_is_valid(
-        PdfSigner(key_path, tmp_path / "leaf.pem").sign(bilingual_pdf, reason="r", location="l"),
-        root_pem,
+        render_signed(PdfSigner(key_path, tmp_path / "leaf.pem")), root_pem
     )  # without the intermediate, no path to the root
 
 
@@ -387,7 +469,7 @@ def test_dev_keys_creates_the_pair_once_and_then_stays_quiet(
 
 
 def test_signing_and_checking_work_inside_a_running_event_loop(
-    bilingual_pdf: bytes, signing_pair: tuple[Path, Path], trusted_pem: bytes
+    signing_pair: tuple[Path, Path], trusted_pem: bytes
 ) -> None:
     """pyHanko's sync API calls asyncio.run(); under an event loop (an async
     server, Playwright in tests) our wrappers move it to a thread of its own."""
@@ -395,7 +477,7 @@ def test_signing_and_checking_work_inside_a_running_event_loop(
     from concurrent.futures import ThreadPoolExecutor
 
     async def inside_a_loop() -> bool:
-        signed = PdfSigner(*signing_pair).sign(bilingual_pdf, reason="r", location="l")
+        signed = render_signed(PdfSigner(*signing_pair))
         return signature_is_valid(signed, trusted_pem)
 
     # The test's own loop runs in a fresh thread: when the browser tests ran
