@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
 from app.domain.errors import NotFound
 from app.models import Household, HouseholdVersion, Membership, Person, ReviewRequest
 from app.services import registration, registration_submit, review_filing
 from app.services.household_life import confirmation_due
-from app.services.households import PersonOverview
+from app.services.households import PERSONS_ACTIVE_MEMBERSHIP, PersonOverview
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ _MEMBERSHIP_AND_VERSION_MADE = (
         & (HouseholdVersion.number == Household.version_number),
     )
     .options(contains_eager(Membership.household))
-    .where(Membership.person_id == bindparam("person_id"), Membership.ended_at.is_(None))
+    .where(PERSONS_ACTIVE_MEMBERSHIP)
 )
 
 

@@ -14,13 +14,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import changes
 from app.domain.errors import DomainError, Forbidden
 from app.models import Household, HouseholdVersion, Membership, Person, Score
 from app.services.household_life import Reader, confirmation_due, reader_of_household
+from app.services.households import CURRENT_DECLARATION, PERSONS_ACTIVE_MEMBERSHIP
 from app.services.score_overview import may_read_household
 
 
@@ -72,17 +73,12 @@ _MEMBERS_HOUSEHOLD_VERSIONS = (
         HouseholdVersion.event,
         HouseholdVersion.made_by,
         _LATEST_SCORE,
-        case(
-            (
-                HouseholdVersion.number == Household.version_number,
-                HouseholdVersion.declaration,
-            )
-        ),
+        CURRENT_DECLARATION,
     )
     .select_from(Membership)
     .join(Household, Household.id == Membership.household_id)
     .join(HouseholdVersion, HouseholdVersion.household_id == Household.id)
-    .where(Membership.person_id == bindparam("person_id"), Membership.ended_at.is_(None))
+    .where(PERSONS_ACTIVE_MEMBERSHIP)
     .order_by(HouseholdVersion.number.desc())
 )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, and_, bindparam, case, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.models import Household, Membership, Person
+from app.models import Household, HouseholdVersion, Membership, Person
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,22 @@ class PersonOverview:
         return self.household is not None and self.household.declarant_id == self.person.id
 
 
+# The condition every citizen page's statement starts from: the active
+# membership of the person bound as ``person_id``.
+PERSONS_ACTIVE_MEMBERSHIP: ColumnElement[bool] = and_(
+    Membership.person_id == bindparam("person_id"), Membership.ended_at.is_(None)
+)
+
+# A version's declaration when it is its household's current one, else NULL:
+# the pages that list versions parse only the declaration they show.
+CURRENT_DECLARATION = case(
+    (HouseholdVersion.number == Household.version_number, HouseholdVersion.declaration)
+)
+
 # Built once: every citizen page runs it, and composing a statement costs
 # about as much as running it from SQLAlchemy's cache.
 _ACTIVE_MEMBERSHIP = (
-    select(Membership)
-    .options(joinedload(Membership.household))
-    .where(Membership.person_id == bindparam("person_id"), Membership.ended_at.is_(None))
+    select(Membership).options(joinedload(Membership.household)).where(PERSONS_ACTIVE_MEMBERSHIP)
 )
 
 

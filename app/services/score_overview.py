@@ -14,7 +14,11 @@ from app.domain.declaration import age_on
 from app.domain.errors import DomainError, Forbidden
 from app.domain.scoring.explanation import Explanation, explain
 from app.models import Household, HouseholdVersion, Membership, Person, Score
-from app.services.households import active_membership
+from app.services.households import (
+    CURRENT_DECLARATION,
+    PERSONS_ACTIVE_MEMBERSHIP,
+    active_membership,
+)
 from app.services.scoring import Eligibility, eligibility_of
 
 
@@ -82,19 +86,14 @@ _MEMBERS_HOUSEHOLD_WITH_SCORES = (
         Household,
         Score,
         HouseholdVersion.number,
-        case(
-            (
-                HouseholdVersion.number == Household.version_number,
-                HouseholdVersion.declaration,
-            )
-        ),
+        CURRENT_DECLARATION,
     )
     .select_from(Membership)
     .join(Household, Household.id == Membership.household_id)
     .outerjoin(Score, Score.household_id == Household.id)
     .outerjoin(HouseholdVersion, Score.household_version_id == HouseholdVersion.id)
     .options(joinedload(Score.model))
-    .where(Membership.person_id == bindparam("person_id"), Membership.ended_at.is_(None))
+    .where(PERSONS_ACTIVE_MEMBERSHIP)
     .order_by(Score.id.desc())
 )
 
