@@ -3,46 +3,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Certificate
 from tests.support.login import login_as
 from tests.support.pages import csrf_token_in
+from tests.support.statements import statements_sent
 
 # The session row with its account (1), then what the page shows (the
 # household, reached through the membership, comes with the first of them).
 MOST_QUERIES = {"/me": 4, "/score": 3, "/household": 3}
 
 
-@contextmanager
-def counted(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-    engine = app.extensions["rsu_db"].kw["bind"]
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def test_signed_in_pages_read_in_few_queries(app: Flask, client: FlaskClient, demo: None) -> None:
     login_as(client, "youssef")
     for path, most in MOST_QUERIES.items():
         assert client.get(path).status_code == 200
-        with counted(app) as statements:
+        with statements_sent(app) as sent:
             assert client.get(path).status_code == 200
-        assert len(statements) <= most, f"{path}: {len(statements)} queries\n" + "\n".join(
-            s[:120] for s in statements
+        assert len(sent) <= most, f"{path}: {len(sent)} queries\n" + "\n".join(
+            s.statement[:120] for s in sent
         )
 
 
@@ -55,7 +38,7 @@ def test_a_download_is_one_query_after_the_session(
     assert issued.status_code == 302
     number = db.scalar(select(Certificate.number))
     assert number is not None
-    with counted(app) as statements:
+    with statements_sent(app) as sent:
         response = client.get(f"/certificates/{number}.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
-    assert len(statements) == 2, statements  # the session and its account; the check and the bytes
+    assert len(sent) == 2, sent  # the session and its account; the check and the bytes

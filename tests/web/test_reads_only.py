@@ -3,53 +3,36 @@ every write, stays in one (app/web/reads_only.py, app.db.read_without_transactio
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from flask import Flask
-from sqlalchemy import event, func, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.db import read_without_transaction, reading, transaction
 from app.models import Person
 from tests.support.login import login_as
 from tests.support.pages import CheckingClient
+from tests.support.statements import statements_sent
 
 READS_ONLY_PAGES = ("/score", "/household", "/me")
-
-
-@contextmanager
-def in_transaction_flags(app: Flask) -> Iterator[list[bool]]:
-    """For each statement sent, whether the driver wraps it in a transaction
-    (psycopg sends BEGIN first unless its connection is in autocommit)."""
-    flags: list[bool] = []
-    engine = app.extensions["rsu_db"].kw["bind"]
-
-    def record(conn: object, *_args: object) -> None:
-        flags.append(not conn.connection.dbapi_connection.autocommit)  # type: ignore[attr-defined]
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield flags
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_pages_that_only_read_send_no_begin(app: Flask, client: CheckingClient, demo: None) -> None:
     login_as(client, "youssef")
     for path in READS_ONLY_PAGES:
         assert client.get(path).status_code == 200
-        with in_transaction_flags(app) as flags:
+        with statements_sent(app) as sent:
             assert client.get(path).status_code == 200
+        flags = [s.in_transaction for s in sent]
         assert flags and not any(flags), path
 
 
 def test_other_pages_read_in_a_transaction(app: Flask, client: CheckingClient, demo: None) -> None:
     login_as(client, "youssef")
     assert client.get("/certificates").status_code == 200
-    with in_transaction_flags(app) as flags:
+    with statements_sent(app) as sent:
         assert client.get("/certificates").status_code == 200
+    flags = [s.in_transaction for s in sent]
     # The session row is read outside; the page's own statements inside.
     assert flags[0] is False and len(flags) > 1 and all(flags[1:])
 
