@@ -11,14 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session, contains_eager
 
 from app.domain.errors import NotFound
-from app.models import Household, HouseholdVersion, Membership, Person, ReviewRequest
+from app.models import (
+    Household,
+    HouseholdVersion,
+    Membership,
+    Person,
+    RegistrationSubmission,
+    ReviewRequest,
+)
 from app.services import registration, registration_submit, review_filing
 from app.services.household_life import confirmation_due
 from app.services.households import PERSONS_ACTIVE_MEMBERSHIP, PersonOverview
+from app.services.review_filing import HOUSEHOLD_HAS_REVIEWS
 
 
 @dataclass(frozen=True)
@@ -31,17 +39,43 @@ class CitizenHome:
     reviews: list[ReviewRequest]
 
 
-# The person's active membership and household, and when the household's
+# The person's latest registration that made a household (``latest_receipt``),
+# for each row of the statement below.
+_LATEST_SUBMISSION = (
+    select(
+        RegistrationSubmission.receipt_number,
+        RegistrationSubmission.household_id,
+        RegistrationSubmission.submitted_at,
+    )
+    .where(
+        RegistrationSubmission.person_id == Membership.person_id,
+        RegistrationSubmission.household_id.is_not(None),
+    )
+    .order_by(RegistrationSubmission.submitted_at.desc())
+    .limit(1)
+    .lateral()
+)
+
+# The person's active membership and household; when the household's
 # current version was made (all /me needs of it: not its declaration, a JSON
-# document read and parsed for nothing), in one query. Built once.
+# document read and parsed for nothing); whether it has review requests;
+# and the person's latest receipt: in one query. Built once.
 _MEMBERSHIP_AND_VERSION_MADE = (
-    select(Membership, HouseholdVersion.created_at)
+    select(
+        Membership,
+        HouseholdVersion.created_at,
+        HOUSEHOLD_HAS_REVIEWS,
+        _LATEST_SUBMISSION.c.receipt_number,
+        _LATEST_SUBMISSION.c.household_id,
+        _LATEST_SUBMISSION.c.submitted_at,
+    )
     .join(Membership.household)
     .join(
         HouseholdVersion,
         (HouseholdVersion.household_id == Household.id)
         & (HouseholdVersion.number == Household.version_number),
     )
+    .outerjoin(_LATEST_SUBMISSION, true())
     .options(contains_eager(Membership.household))
     .where(PERSONS_ACTIVE_MEMBERSHIP)
 )
@@ -52,7 +86,19 @@ def citizen_home(db: Session, person_id: int) -> CitizenHome:
     if person is None:
         raise NotFound()
     row = db.execute(_MEMBERSHIP_AND_VERSION_MADE, {"person_id": person_id}).first()
-    membership, made = (row[0], row[1]) if row is not None else (None, None)
+    if row is None:  # no household: the receipt is looked up on its own
+        membership = made = None
+        receipt = registration_submit.latest_receipt(db, person_id)
+        has_reviews = False
+    else:
+        membership, made, has_reviews, number, receipt_household_id, submitted_at = row
+        receipt = (
+            registration_submit.Receipt(
+                number, db.get_one(Household, receipt_household_id), submitted_at
+            )
+            if number is not None
+            else None
+        )
     household = membership.household if membership is not None else None
     overview = PersonOverview(person=person, household=household, membership=membership)
     due = blocker = draft = None
@@ -68,6 +114,8 @@ def citizen_home(db: Session, person_id: int) -> CitizenHome:
         confirmation_due=due,
         blocker=blocker,
         draft=draft,
-        receipt=registration_submit.latest_receipt(db, person_id),
-        reviews=review_filing.reviews_of_household(db, household.id) if household else [],
+        receipt=receipt,
+        reviews=review_filing.reviews_of_household(db, household.id)
+        if household is not None and has_reviews
+        else [],
     )

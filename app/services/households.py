@@ -47,7 +47,11 @@ def active_membership(db: Session, person_id: int) -> Membership | None:
     return db.scalar(_ACTIVE_MEMBERSHIP, {"person_id": person_id})
 
 
+# Built once, as the others: /household runs it on every request.
+_PERSONS_BY_IDCS = select(Person).where(Person.idcs.in_(bindparam("idcs", expanding=True)))
+
+
 def members_of(db: Session, *declarations: dict[str, Any]) -> dict[str, Person]:
     """The people these declarations name, by IDCS, in one query."""
-    idcs = {m["idcs"] for d in declarations for m in d["members"]}
-    return {p.idcs: p for p in db.scalars(select(Person).where(Person.idcs.in_(idcs))) if p.idcs}
+    idcs = sorted({m["idcs"] for d in declarations for m in d["members"]})
+    return {p.idcs: p for p in db.scalars(_PERSONS_BY_IDCS, {"idcs": idcs}) if p.idcs}

@@ -236,6 +236,14 @@ def reviews_of_household(db: Session, household_id: int) -> list[ReviewRequest]:
     return list(db.scalars(_REVIEWS_OF_HOUSEHOLD, {"household_id": household_id}))
 
 
+# Whether the household of the enclosing statement has any review request.
+# Few households ever file one, so /score and /me ask this in their first
+# statement and read the requests (``reviews_of_household``) only if so.
+HOUSEHOLD_HAS_REVIEWS = (
+    select(ReviewRequest.id).where(ReviewRequest.household_id == Household.id).exists()
+)
+
+
 def review_for_member(db: Session, person_id: int, number: str) -> ReviewRequest:
     """A review of the person's own household (adult members). Another
     household's review is "not found", exactly like one that does not exist."""

@@ -14,11 +14,13 @@ from app.domain.declaration import age_on
 from app.domain.errors import DomainError, Forbidden
 from app.domain.scoring.explanation import Explanation, explain
 from app.models import Household, HouseholdVersion, Membership, Person, Score
+from app.models.reviews import ReviewRequest
 from app.services.households import (
     CURRENT_DECLARATION,
     PERSONS_ACTIVE_MEMBERSHIP,
     active_membership,
 )
+from app.services.review_filing import HOUSEHOLD_HAS_REVIEWS, reviews_of_household
 from app.services.scoring import Eligibility, eligibility_of
 
 
@@ -30,6 +32,9 @@ class ScoreOverview:
     explanation: Explanation | None
     declaration: dict[str, Any] | None
     history: list[Score]
+    # The household's review requests, newest first, where the page shows
+    # them (``score_overview``); None where nobody asked.
+    reviews: list[ReviewRequest] | None = None
 
 
 def may_read_household(person: Person) -> bool:
@@ -42,7 +47,8 @@ def score_overview(db: Session, person_id: int) -> ScoreOverview:
 
     Raises ``no_household`` when the person is in none, and ``forbidden``
     for members under 18. For an adult, one query finds the household
-    through the person's active membership and reads its scores with it.
+    through the person's active membership and reads its scores with it;
+    a second reads its review requests, if it has any.
     """
     person = db.get(Person, person_id)
     if person is None:
@@ -54,8 +60,9 @@ def score_overview(db: Session, person_id: int) -> ScoreOverview:
     rows = db.execute(_MEMBERS_HOUSEHOLD_WITH_SCORES, {"person_id": person_id}).all()
     if not rows:
         raise DomainError("no_household")
-    household = rows[0][0]
-    return _overview(household, [row[1:] for row in rows if row[1] is not None])
+    household, has_reviews = rows[0][0], rows[0][-1]
+    reviews = reviews_of_household(db, household.id) if has_reviews else []
+    return _overview(household, [row[1:-1] for row in rows if row[1] is not None], reviews)
 
 
 # Built once, with bound parameters: /score runs it on every request, and
@@ -80,13 +87,15 @@ _SCORES_WITH_CURRENT_DECLARATION = (
 
 
 # The same, reached from a person: their active membership's household,
-# and that household's scores (none: one row, with no score).
+# and that household's scores (none: one row, with no score); and whether
+# the household has review requests.
 _MEMBERS_HOUSEHOLD_WITH_SCORES = (
     select(
         Household,
         Score,
         HouseholdVersion.number,
         CURRENT_DECLARATION,
+        HOUSEHOLD_HAS_REVIEWS,
     )
     .select_from(Membership)
     .join(Household, Household.id == Membership.household_id)
@@ -112,7 +121,11 @@ def household_overview(db: Session, household: Household) -> ScoreOverview:
     return _overview(household, [tuple(row) for row in rows])
 
 
-def _overview(household: Household, rows: list[tuple[Any, ...]]) -> ScoreOverview:
+def _overview(
+    household: Household,
+    rows: list[tuple[Any, ...]],
+    reviews: list[ReviewRequest] | None = None,
+) -> ScoreOverview:
     """From the household's scores, newest first, each with the number of the
     version it scored and the declaration of the current version. The current
     score is the newest score of the current version, as in
@@ -131,4 +144,5 @@ def _overview(household: Household, rows: list[tuple[Any, ...]]) -> ScoreOvervie
         explanation=explanation,
         declaration=declaration,
         history=[row[0] for row in rows],
+        reviews=reviews,
     )

@@ -9,7 +9,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.models import AuditEvent, Household, Membership, Person, RegistrationDraft, Score
+from app.models import (
+    AuditEvent,
+    Household,
+    Membership,
+    Person,
+    RegistrationDraft,
+    RegistrationSubmission,
+    Score,
+)
 from tests.support.login import login_as
 from tests.support.pages import CheckingClient, soup_of, text_of
 from tests.support.registration import (
@@ -349,6 +357,11 @@ def test_double_submit_gives_the_same_receipt_and_one_household(
     assert count(db, Household) == 2
     receipts = {text_of(client.get("/household/register/confirmation")) for _ in range(2)}
     assert len(receipts) == 1
+    # /me names the same receipt (read with the household, in its first query).
+    number = db.scalar(select(RegistrationSubmission.receipt_number))
+    assert number is not None and number in receipts.pop()
+    me = text_of(client.get("/me?lang=fr"))
+    assert "Récépissé d'inscription" in me and number in me
 
 
 def test_consent_and_honour_are_required(client: CheckingClient, demo: None, db: Session) -> None:

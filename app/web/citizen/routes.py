@@ -5,14 +5,12 @@ from flask import abort, render_template
 from app import clock
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.services import review_filing
 from app.services.citizen_home import citizen_home
 from app.services.score_overview import score_overview
 from app.web.access import Rule, access, acting_for, current_account, signed_in_person_id
 from app.web.citizen import bp
 from app.web.citizen.message_language import message_language_form
 from app.web.citizen.score_facts import describe as describe_fact
-from app.web.citizen.score_facts import described_once
 from app.web.reads_only import reads_only
 
 
@@ -54,7 +52,7 @@ def score() -> str | tuple[str, int]:
     return render_template(
         "citizen/score.html",
         overview=overview,
-        describe_fact=described_once(describe_fact),
+        describe_fact=describe_fact,
         is_declarant=overview.household.declarant_id == signed_in_person_id(),
-        reviews=review_filing.reviews_of_household(db.session, overview.household.id),
+        reviews=overview.reviews,
     )
