@@ -15,13 +15,15 @@ from app.domain.declaration import age_on
 from app.domain.identifiers import format_certificate_number
 from app.domain.offices import office_name
 from app.domain.scoring.scale import score_scale
-from app.web import labels
+from app.web import answers, labels
 from app.web.access import acting_for, current_account, init_access, is_staff
 from app.web.bidi import forward_arrow, isolate
+from app.web.citizen.score_facts import fact_lines
 from app.web.errors import init_errors
 from app.web.forms import form_errors
 from app.web.input_boundary import current_path, current_url, kept_query
 from app.web.messages import notice_text, refusal_text
+from app.web.score_picture import scale_drawing
 from app.web.security_headers import init_security_headers
 from app.web.template_whitespace import Dedent
 
@@ -122,6 +124,13 @@ def init_web(app: Flask) -> None:
         age_of=lambda born: age_on(date.fromisoformat(born), clock.today()),
         current_url=current_url,
         place_on_scale=score_scale,
+        scale_drawing=scale_drawing,
+        # A declaration's answers in words (components/declaration.html).
+        answer=answers.answer_text,
+        answered=answers.answered,
+        member_summary=answers.member_summary,
+        # A score's explanation in words (components/score_explanation.html).
+        fact_lines=fact_lines,
     )
     for blueprint in (public_bp, auth_bp, citizen_bp, counter_bp, backoffice_bp):
         app.register_blueprint(blueprint)

@@ -4,7 +4,8 @@ The score page and the score certificate open with a scale: the household's
 score as a point, each programme's threshold as a mark, and the side of the
 mark that the programme admits. This module places them on a line from 0
 (the low end) to 1 (the high end); drawing, and the direction the line runs
-in each language, belong to the template (components/score_scale.html).
+in each language, belong to the web layer (app/web/score_picture.py and
+components/score_scale.html).
 
 The line's ends leave room on both sides of the outermost values, so that a
 score equal to a threshold, or far beyond every threshold, still shows on

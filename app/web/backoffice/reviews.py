@@ -29,7 +29,6 @@ from app.web.access import Rule, access, current_staff_actor
 from app.web.backoffice import bp
 from app.web.change_pages import CHANGE_FIELDS, change_page, people_of
 from app.web.citizen.score_facts import describe_for_staff as describe_fact
-from app.web.citizen.score_facts import described_once
 from app.web.documents import download
 from app.web.input_boundary import accepts, answer, query, query_number
 from app.web.messages import refusal_text
@@ -107,7 +106,7 @@ def _case_page(number: str, **extra: Any) -> str:
         review=case.review,
         history=history,
         people=people_of(*(v.declaration for v in case.versions)),
-        describe_fact=described_once(describe_fact),
+        describe_fact=describe_fact,
         me=_actor().account_id,
         kinds=changes.CHANGE_KINDS,
         uphold_form=extra.pop("uphold_form", None) or DecisionReasonForm(),
