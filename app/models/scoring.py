@@ -35,7 +35,10 @@ class ScoringModelRecord(Base):
     id: Mapped[str] = mapped_column(String(60), primary_key=True)
     effective_date: Mapped[date] = mapped_column(Date)
     sha256: Mapped[str] = mapped_column(String(64))
-    source_text: Mapped[str] = mapped_column(Text)
+    # Read only when a model is parsed (once per process, ``scoring.model_of``):
+    # a score's model comes with every score a page lists, and its 5 KB text
+    # with it, for nothing (issue 15).
+    source_text: Mapped[str] = mapped_column(Text, deferred=True)
     illustrative: Mapped[bool] = mapped_column(Boolean)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
