@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, case, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, load_only
 
 from app.models import Household, HouseholdVersion, Membership, Person
 
@@ -47,8 +47,22 @@ def active_membership(db: Session, person_id: int) -> Membership | None:
     return db.scalar(_ACTIVE_MEMBERSHIP, {"person_id": person_id})
 
 
-# Built once, as the others: /household runs it on every request.
-_PERSONS_BY_IDCS = select(Person).where(Person.idcs.in_(bindparam("idcs", expanding=True)))
+# Built once, as the others: /household runs it on every request. Pages
+# show members' names, and writes need their ids: the rest of each person
+# is left unread (it would be read on first use).
+_PERSONS_BY_IDCS = (
+    select(Person)
+    .options(
+        load_only(
+            Person.idcs,
+            Person.first_name_ar,
+            Person.last_name_ar,
+            Person.first_name_latin,
+            Person.last_name_latin,
+        )
+    )
+    .where(Person.idcs.in_(bindparam("idcs", expanding=True)))
+)
 
 
 def members_of(db: Session, *declarations: dict[str, Any]) -> dict[str, Person]:
