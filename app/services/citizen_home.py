@@ -58,40 +58,38 @@ _LATEST_SUBMISSION = (
 
 # The person's active membership and household; when the household's
 # current version was made (all /me needs of it: not its declaration, a JSON
-# document read and parsed for nothing); whether it has review requests;
-# and the person's latest receipt: in one query. Built once.
+# document read and parsed for nothing); whether it has review requests.
+# Built once.
 _MEMBERSHIP_AND_VERSION_MADE = (
-    select(
-        Membership,
-        HouseholdVersion.created_at,
-        HOUSEHOLD_HAS_REVIEWS,
-        _LATEST_SUBMISSION.c.receipt_number,
-        _LATEST_SUBMISSION.c.household_id,
-        _LATEST_SUBMISSION.c.submitted_at,
-    )
+    select(Membership, HouseholdVersion.created_at, HOUSEHOLD_HAS_REVIEWS)
     .join(Membership.household)
     .join(
         HouseholdVersion,
         (HouseholdVersion.household_id == Household.id)
         & (HouseholdVersion.number == Household.version_number),
     )
-    .outerjoin(_LATEST_SUBMISSION, true())
     .options(contains_eager(Membership.household))
     .where(PERSONS_ACTIVE_MEMBERSHIP)
 )
+# The same with the person's latest receipt, in the same query (PostgreSQL:
+# SQLite, the database of ``make run``, has no LATERAL).
+_WITH_LATEST_RECEIPT = _MEMBERSHIP_AND_VERSION_MADE.add_columns(
+    _LATEST_SUBMISSION.c.receipt_number,
+    _LATEST_SUBMISSION.c.household_id,
+    _LATEST_SUBMISSION.c.submitted_at,
+).outerjoin(_LATEST_SUBMISSION, true())
 
 
 def citizen_home(db: Session, person_id: int) -> CitizenHome:
     person = db.get(Person, person_id)
     if person is None:
         raise NotFound()
-    row = db.execute(_MEMBERSHIP_AND_VERSION_MADE, {"person_id": person_id}).first()
-    if row is None:  # no household: the receipt is looked up on its own
-        membership = made = None
-        receipt = registration_submit.latest_receipt(db, person_id)
-        has_reviews = False
-    else:
-        membership, made, has_reviews, number, receipt_household_id, submitted_at = row
+    with_receipt = db.get_bind().dialect.name == "postgresql"
+    statement = _WITH_LATEST_RECEIPT if with_receipt else _MEMBERSHIP_AND_VERSION_MADE
+    row = db.execute(statement, {"person_id": person_id}).first()
+    membership, made, has_reviews = (row[0], row[1], row[2]) if row else (None, None, False)
+    if row is not None and with_receipt:
+        number, receipt_household_id, submitted_at = row[3:]
         receipt = (
             registration_submit.Receipt(
                 number, db.get_one(Household, receipt_household_id), submitted_at
@@ -99,6 +97,8 @@ def citizen_home(db: Session, person_id: int) -> CitizenHome:
             if number is not None
             else None
         )
+    else:  # no household, or no LATERAL: the receipt is looked up on its own
+        receipt = registration_submit.latest_receipt(db, person_id)
     household = membership.household if membership is not None else None
     overview = PersonOverview(person=person, household=household, membership=membership)
     due = blocker = draft = None

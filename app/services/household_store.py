@@ -7,6 +7,8 @@ transaction and writes the one audit record of the act.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -67,7 +69,8 @@ def create_household(
     made_by: str = "declarant",
 ) -> Household:
     """A new household with its version 1, its version members and memberships,
-    written by ``new_household_writes`` in one statement.
+    written by ``new_household_writes`` in one statement (on SQLite, by
+    ``write_household_apart``).
 
     ``members`` lists (person id, relation to the declarant), the declarant
     first. The partial unique index on active memberships refuses a person
@@ -75,27 +78,29 @@ def create_household(
     (The registration sends these writes together with its own, in one
     statement: ``registration_submit``.)
     """
-    row, version, writes = new_household_writes(
-        household_id=next_household_id(db),
-        declarant_id=declarant_id,
-        declaration=declaration,
-        members=members,
-        actor=actor,
-        made_by=made_by,
-    )
+    new = NewHousehold(next_household_id(db), declarant_id, declaration, members, actor, made_by)
+    if db.get_bind().dialect.name != "postgresql":
+        row, _ = write_household_apart(db, new)
+        return loaded_household(db, row)
+    row, version, writes = new_household_writes(new)
     db.execute(select(version.c.id).add_cte(*writes)).scalar_one()
     return loaded_household(db, row)
 
 
-def new_household_writes(
-    *,
-    household_id: int,
-    declarant_id: int,
-    declaration: dict[str, Any],
-    members: list[tuple[int, str]],
-    actor: Actor,
-    made_by: str = "declarant",
-) -> tuple[dict[str, Any], CTE, list[CTE]]:
+@dataclass(frozen=True)
+class NewHousehold:
+    """What a new household is written from. ``members`` lists (person id,
+    relation to the declarant), the declarant first."""
+
+    household_id: int
+    declarant_id: int
+    declaration: dict[str, Any]
+    members: list[tuple[int, str]]
+    actor: Actor
+    made_by: str = "declarant"
+
+
+def new_household_writes(new: NewHousehold) -> tuple[dict[str, Any], CTE, list[CTE]]:
     """A new household's rows, as INSERTs to send in one statement.
 
     For the registration, whose submits are the busiest write of the portal:
@@ -109,32 +114,12 @@ def new_household_writes(
     foreign keys between them at the end of that statement.
     """
     now = clock.now()
-    row = {
-        "id": household_id,
-        "rsu_number": rsu_number(household_id),
-        "status": "active",
-        "declarant_id": declarant_id,
-        "region": declaration["residence"]["region"],
-        "version_number": 1,
-        "registered_at": now,
-        "confirmed_at": None,
-        "deregistered_at": None,
-    }
+    household_id, members = new.household_id, new.members
+    row = _household_row(new, now)
     household = insert(table_of(Household)).values(row).cte("new_household")
     versions = table_of(HouseholdVersion)
     version = (
-        insert(versions)
-        .values(
-            household_id=household_id,
-            number=1,
-            declaration=declaration,
-            event="registration",
-            made_by=made_by,
-            made_by_account_id=actor.account_id,
-            created_at=now,
-        )
-        .returning(versions.c.id)
-        .cte("new_version")
+        insert(versions).values(_version_one(new, now)).returning(versions.c.id).cte("new_version")
     )
     # The members as two arrays unnested (with their positions), not a
     # VALUES row each: the statement is then the same whatever the number of
@@ -170,6 +155,58 @@ def new_household_writes(
             .cte("new_members"),
         ],
     )  # fmt: skip
+
+
+def _household_row(new: NewHousehold, now: datetime) -> dict[str, Any]:
+    return {
+        "id": new.household_id,
+        "rsu_number": rsu_number(new.household_id),
+        "status": "active",
+        "declarant_id": new.declarant_id,
+        "region": new.declaration["residence"]["region"],
+        "version_number": 1,
+        "registered_at": now,
+        "confirmed_at": None,
+        "deregistered_at": None,
+    }
+
+
+def _version_one(new: NewHousehold, now: datetime) -> dict[str, Any]:
+    return {
+        "household_id": new.household_id,
+        "number": 1,
+        "declaration": new.declaration,
+        "event": "registration",
+        "made_by": new.made_by,
+        "made_by_account_id": new.actor.account_id,
+        "created_at": now,
+    }
+
+
+def write_household_apart(db: Session, new: NewHousehold) -> tuple[dict[str, Any], int]:
+    """The rows of ``new_household_writes``, one INSERT per table, for
+    SQLite (the database of ``make run``), which has neither INSERTs in a
+    WITH clause nor arrays. Returns the household's row (for
+    ``loaded_household``) and the id of its version 1."""
+    now = clock.now()
+    household_id, members = new.household_id, new.members
+    row = _household_row(new, now)
+    db.execute(insert(table_of(Household)), row)
+    versions = table_of(HouseholdVersion)
+    version_id = db.execute(
+        insert(versions).values(_version_one(new, now)).returning(versions.c.id)
+    ).scalar_one()
+    db.execute(
+        insert(table_of(Membership)),
+        [{"household_id": household_id, "person_id": person_id, "relation": relation,
+          "started_at": now} for person_id, relation in members],
+    )  # fmt: skip
+    db.execute(
+        insert(table_of(HouseholdVersionMember)),
+        [{"version_id": version_id, "person_id": person_id, "position": position,
+          "relation": relation} for position, (person_id, relation) in enumerate(members)],
+    )  # fmt: skip
+    return row, int(version_id)
 
 
 def loaded_household(db: Session, row: dict[str, Any]) -> Household:
