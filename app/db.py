@@ -46,6 +46,13 @@ def table_of(model: type[Base]) -> Table:
     return table
 
 
+def is_postgresql(db: Session) -> bool:
+    """Whether the session's database is PostgreSQL (production and tests)
+    rather than the SQLite file of ``make run``: a few statements are
+    written for PostgreSQL, each with an SQLite path."""
+    return db.get_bind().dialect.name == "postgresql"
+
+
 def _json_dumps(value: Any) -> str:
     return orjson.dumps(value, default=str).decode()
 

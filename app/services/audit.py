@@ -28,7 +28,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from app import clock, request_ids
-from app.db import table_of
+from app.db import is_postgresql, table_of
 from app.domain.audit_chain import GENESIS, Anchor, row_hash
 from app.models import AuditEvent
 from app.services.actors import Actor
@@ -50,7 +50,7 @@ HEAD = select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc(
 
 def _head(db: Session) -> tuple[int, str]:
     # SQLite lets one writer at a time in: no lock to take.
-    query = LOCKED_HEAD if db.get_bind().dialect.name == "postgresql" else HEAD
+    query = LOCKED_HEAD if is_postgresql(db) else HEAD
     head = db.execute(query).first()
     return (int(head.seq), str(head.row_hash)) if head else (0, GENESIS)
 

@@ -16,11 +16,7 @@ from sqlalchemy import func, insert, select, table, text
 from sqlalchemy.orm import Session
 
 from app import models  # noqa: F401  (registers the tables copy_rows may fill)
-from app.db import Base
-
-
-def is_postgresql(db: Session) -> bool:
-    return db.get_bind().dialect.name == "postgresql"
+from app.db import Base, is_postgresql
 
 
 def reserve_ids(db: Session, table_name: str, count: int) -> int:

@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db import transaction
+from app.db import is_postgresql, transaction
 from app.domain import identifiers
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import born_by_for_age
@@ -275,7 +275,7 @@ def supersede_scores(db: Session, household_ids: list[int], at: datetime) -> Non
     certificates state an old score. One statement per rescoring chunk."""
     if not household_ids:
         return
-    if db.get_bind().dialect.name == "postgresql":
+    if is_postgresql(db):
         # One array parameter: an IN list of a chunk's 5,000 values took
         # longer for the driver to send than the update took to run.
         ids = bindparam("household_ids", household_ids, type_=ARRAY(Integer))

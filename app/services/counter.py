@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db import transaction
+from app.db import is_postgresql, transaction
 from app.domain.errors import DomainError, Invalid, NotFound
 from app.domain.identity_check import IdentityCheck, card_date, check_identity
 from app.domain.validation import Problem
@@ -169,7 +169,7 @@ def _verify_code(
     In the caller's transaction: a wrong try must be committed even though
     what it was for is refused, so this returns instead of raising.
     """
-    if db.get_bind().dialect.name == "postgresql":
+    if is_postgresql(db):
         db.execute(text("SELECT pg_advisory_xact_lock(:lock, :person)"),
                    {"lock": CODE_CHECK_LOCK, "person": person_id})  # fmt: skip
     if _locked(db, person_id):

@@ -27,7 +27,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app import clock
-from app.db import table_of
+from app.db import is_postgresql, table_of
 from app.domain.identifiers import rsu_number
 from app.models import (
     Household,
@@ -50,7 +50,7 @@ def next_household_id(db: Session) -> int:
     On PostgreSQL the id comes from the table's sequence (safe under
     concurrency); SQLite serialises writers, so the next integer is enough.
     """
-    if db.get_bind().dialect.name == "postgresql":
+    if is_postgresql(db):
         return int(
             db.execute(
                 text("SELECT nextval(pg_get_serial_sequence('households', 'id'))")
@@ -79,7 +79,7 @@ def create_household(
     statement: ``registration_submit``.)
     """
     new = NewHousehold(next_household_id(db), declarant_id, declaration, members, actor, made_by)
-    if db.get_bind().dialect.name != "postgresql":
+    if not is_postgresql(db):
         row, _ = write_household_apart(db, new)
         return loaded_household(db, row)
     row, version, writes = new_household_writes(new)

@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db import separate_transaction
+from app.db import is_postgresql, separate_transaction
 from app.models import RateLimitCounter
 
 
@@ -57,8 +57,7 @@ def take(db: Session, bucket: str, limit: int, window: timedelta) -> Slot | None
     if limit < 1:
         return None
     start = window_start(window)
-    dialect = db.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = postgresql.insert if is_postgresql(db) else sqlite.insert
     first = insert(RateLimitCounter).values(bucket=bucket, window_start=start, hits=1)
     statement = first.on_conflict_do_update(
         index_elements=[RateLimitCounter.bucket, RateLimitCounter.window_start],

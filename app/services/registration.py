@@ -23,7 +23,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db import transaction
+from app.db import is_postgresql, transaction
 from app.domain import codes, validation
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on
@@ -207,7 +207,7 @@ _MEMBER_PERSONS = text(
 def find_draft_view(db: Session, person_id: int) -> DraftView | None:
     """``find_draft`` then ``view_draft``, with the draft and its members'
     persons read in one statement on PostgreSQL (the submit reads both)."""
-    if db.get_bind().dialect.name != "postgresql":
+    if not is_postgresql(db):
         draft = find_draft(db, person_id)
         return view_draft(db, draft) if draft is not None else None
     rows = db.execute(

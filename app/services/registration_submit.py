@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db import table_of, transaction
+from app.db import is_postgresql, table_of, transaction
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on, member_entry
 from app.domain.errors import DomainError, Invalid
@@ -112,7 +112,7 @@ def _reserve_id_and_model(db: Session, day: date) -> tuple[int, ScoringModel]:
     model published from another node counts at once); only its parsing is
     kept per process (``scoring.model_by_hash``).
     """
-    if db.get_bind().dialect.name != "postgresql":
+    if not is_postgresql(db):
         return next_household_id(db), active_model(db, day)
     in_force = active_model_query(day).subquery()
     row = db.execute(
@@ -171,7 +171,7 @@ def submit_registration(
             gone = delete(drafts).where(drafts.c.id == draft.id)
             new = NewHousehold(household_id, person_id, declaration, members, actor,
                                "agent" if actor.kind == "staff" else "declarant")  # fmt: skip
-            if db.get_bind().dialect.name == "postgresql":
+            if is_postgresql(db):
                 row, version, household_writes = new_household_writes(new)
                 score = score_insert(household_id=household_id,
                                      version_id=select(version.c.id).scalar_subquery(),

@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
 from app import clock
-from app.db import make_engine
+from app.db import is_postgresql, make_engine
 from app.domain.scoring import ScoringModel, compute_score, parse_model
 from app.domain.scoring.programmes import programmes_in_force
 from app.models import (
@@ -54,7 +54,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services.actors import Actor
-from app.services.bulk import copy_rows, is_postgresql
+from app.services.bulk import copy_rows
 from app.services.certificates import supersede_scores
 from app.services.scoring import active_model, register_model
 

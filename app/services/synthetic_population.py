@@ -20,13 +20,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import clock
-from app.db import make_engine
+from app.db import is_postgresql, make_engine
 from app.domain.identifiers import rsu_number
 from app.domain.synthetic import SyntheticHousehold, generate
 from app.models import Person
 from app.services import audit
 from app.services.actors import Actor
-from app.services.bulk import copy_rows, is_postgresql, reserve_ids
+from app.services.bulk import copy_rows, reserve_ids
 
 PERSON_COLUMNS = (
     "id",
