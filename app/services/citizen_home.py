@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import select, true
 from sqlalchemy.orm import Session, contains_eager
 
+from app.db import is_postgresql
 from app.domain.errors import NotFound
 from app.models import (
     Household,
@@ -25,7 +26,7 @@ from app.models import (
 )
 from app.services import registration, registration_submit, review_filing
 from app.services.household_life import confirmation_due
-from app.services.households import PERSONS_ACTIVE_MEMBERSHIP, PersonOverview
+from app.services.households import PersonOverview, through_active_membership
 from app.services.review_filing import HOUSEHOLD_HAS_REVIEWS
 
 
@@ -61,15 +62,15 @@ _LATEST_SUBMISSION = (
 # document read and parsed for nothing); whether it has review requests.
 # Built once.
 _MEMBERSHIP_AND_VERSION_MADE = (
-    select(Membership, HouseholdVersion.created_at, HOUSEHOLD_HAS_REVIEWS)
-    .join(Membership.household)
+    through_active_membership(
+        select(Membership, HouseholdVersion.created_at, HOUSEHOLD_HAS_REVIEWS)
+    )
     .join(
         HouseholdVersion,
         (HouseholdVersion.household_id == Household.id)
         & (HouseholdVersion.number == Household.version_number),
     )
     .options(contains_eager(Membership.household))
-    .where(PERSONS_ACTIVE_MEMBERSHIP)
 )
 # The same with the person's latest receipt, in the same query (PostgreSQL:
 # SQLite, the database of ``make run``, has no LATERAL).
@@ -84,7 +85,7 @@ def citizen_home(db: Session, person_id: int) -> CitizenHome:
     person = db.get(Person, person_id)
     if person is None:
         raise NotFound()
-    with_receipt = db.get_bind().dialect.name == "postgresql"
+    with_receipt = is_postgresql(db)
     statement = _WITH_LATEST_RECEIPT if with_receipt else _MEMBERSHIP_AND_VERSION_MADE
     row = db.execute(statement, {"person_id": person_id}).first()
     membership, made, has_reviews = (row[0], row[1], row[2]) if row else (None, None, False)

@@ -19,9 +19,12 @@ from sqlalchemy.orm import Session
 
 from app.domain import changes
 from app.domain.errors import DomainError, Forbidden
-from app.models import Household, HouseholdVersion, Membership, Person, Score
+from app.models import Household, HouseholdVersion, Person, Score
 from app.services.household_life import Reader, confirmation_due, reader_of_household
-from app.services.households import CURRENT_DECLARATION, PERSONS_ACTIVE_MEMBERSHIP
+from app.services.households import (
+    CURRENT_DECLARATION,
+    through_active_membership,
+)
 from app.services.score_overview import may_read_household
 
 
@@ -66,19 +69,18 @@ _LATEST_SCORE = (
     .scalar_subquery()
 )
 _MEMBERS_HOUSEHOLD_VERSIONS = (
-    select(
-        Household,
-        HouseholdVersion.number,
-        HouseholdVersion.created_at,
-        HouseholdVersion.event,
-        HouseholdVersion.made_by,
-        _LATEST_SCORE,
-        CURRENT_DECLARATION,
+    through_active_membership(
+        select(
+            Household,
+            HouseholdVersion.number,
+            HouseholdVersion.created_at,
+            HouseholdVersion.event,
+            HouseholdVersion.made_by,
+            _LATEST_SCORE,
+            CURRENT_DECLARATION,
+        )
     )
-    .select_from(Membership)
-    .join(Household, Household.id == Membership.household_id)
     .join(HouseholdVersion, HouseholdVersion.household_id == Household.id)
-    .where(PERSONS_ACTIVE_MEMBERSHIP)
     .order_by(HouseholdVersion.number.desc())
 )
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, select
 from sqlalchemy.orm import Session, joinedload, load_only
 
 from app.models import Household, HouseholdVersion, Membership, Person
@@ -27,6 +27,20 @@ class PersonOverview:
 PERSONS_ACTIVE_MEMBERSHIP: ColumnElement[bool] = and_(
     Membership.person_id == bindparam("person_id"), Membership.ended_at.is_(None)
 )
+
+
+_Statement = TypeVar("_Statement", bound=Select[*tuple[Any, ...]])
+
+
+def through_active_membership(statement: _Statement) -> _Statement:
+    """The statement reads from the household of the active membership of
+    the person bound as ``person_id`` (joined as ``Household``)."""
+    return (
+        statement.select_from(Membership)
+        .join(Household, Household.id == Membership.household_id)
+        .where(PERSONS_ACTIVE_MEMBERSHIP)
+    )
+
 
 # A version's declaration when it is its household's current one, else NULL:
 # the pages that list versions parse only the declaration they show.

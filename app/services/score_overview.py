@@ -13,12 +13,12 @@ from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on
 from app.domain.errors import DomainError, Forbidden
 from app.domain.scoring.explanation import Explanation, explain
-from app.models import Household, HouseholdVersion, Membership, Person, Score
+from app.models import Household, HouseholdVersion, Person, Score
 from app.models.reviews import ReviewRequest
 from app.services.households import (
     CURRENT_DECLARATION,
-    PERSONS_ACTIVE_MEMBERSHIP,
     active_membership,
+    through_active_membership,
 )
 from app.services.review_filing import HOUSEHOLD_HAS_REVIEWS, reviews_of_household
 from app.services.scoring import Eligibility, eligibility_of
@@ -90,19 +90,14 @@ _SCORES_WITH_CURRENT_DECLARATION = (
 # and that household's scores (none: one row, with no score); and whether
 # the household has review requests.
 _MEMBERS_HOUSEHOLD_WITH_SCORES = (
-    select(
-        Household,
-        Score,
-        HouseholdVersion.number,
-        CURRENT_DECLARATION,
-        HOUSEHOLD_HAS_REVIEWS,
+    through_active_membership(
+        select(
+            Household, Score, HouseholdVersion.number, CURRENT_DECLARATION, HOUSEHOLD_HAS_REVIEWS
+        )
     )
-    .select_from(Membership)
-    .join(Household, Household.id == Membership.household_id)
     .outerjoin(Score, Score.household_id == Household.id)
     .outerjoin(HouseholdVersion, Score.household_version_id == HouseholdVersion.id)
     .options(joinedload(Score.model))
-    .where(PERSONS_ACTIVE_MEMBERSHIP)
     .order_by(Score.id.desc())
 )
 
