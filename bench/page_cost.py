@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import AUDIT_CHAIN_KEY, ROOT, database_url, flask, recreate_database
-from bench.pages import DATABASE, ISSUER, SECRET_KEY, sign_in_youssef
+from bench.common import ROOT, database_url, flask, recreate_database
+from bench.pages import DATABASE, portal_settings, sign_in_youssef
 
 
 def main() -> None:
@@ -55,14 +55,7 @@ def main() -> None:
         flask(["db", "upgrade"], url, capture_output=True)
         flask(["demo", "seed", "--households", str(args.households)], url, capture_output=True)
     cookie = sign_in_youssef(url)
-    os.environ.update({
-        "RSU_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY,
-        "OIDC_ISSUER": ISSUER, "OIDC_CLIENT_ID": "bench", "OIDC_CLIENT_SECRET": "bench",
-        "LOG_LEVEL": "ERROR", "PUBLIC_BASE_URL": "https://127.0.0.1",
-        "AUDIT_CHAIN_KEY": AUDIT_CHAIN_KEY,
-        "SIGNING_KEY_FILE": str(ROOT / "instance/dev-signing/key.pem"),
-        "SIGNING_CERT_FILE": str(ROOT / "instance/dev-signing/cert.pem"),
-    })  # fmt: skip
+    os.environ.update(portal_settings(url))
     # The checkout's own app package comes first on the path.
     sys.path.insert(0, str(args.app_dir.resolve()))
     os.chdir(args.app_dir)

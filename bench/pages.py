@@ -84,6 +84,20 @@ def sign_in_youssef(url: str) -> str:
     return cookie
 
 
+def portal_settings(url: str) -> dict[str, str]:
+    """The portal's environment for a bench: production settings on ``url``."""
+    return {
+        "RSU_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY,
+        "OIDC_ISSUER": ISSUER, "OIDC_CLIENT_ID": "bench", "OIDC_CLIENT_SECRET": "bench",
+        "LOG_LEVEL": "WARNING",
+        # Production requires a signing pair: the development one (make setup) stands in.
+        "SIGNING_KEY_FILE": str(ROOT / "instance/dev-signing/key.pem"),
+        "SIGNING_CERT_FILE": str(ROOT / "instance/dev-signing/cert.pem"),
+        # Production refuses any other host: wrk names 127.0.0.1.
+        "PUBLIC_BASE_URL": "https://127.0.0.1", "AUDIT_CHAIN_KEY": AUDIT_CHAIN_KEY,
+    }  # fmt: skip
+
+
 def check(path: str, cookie: str | None) -> int:
     """The page answers 200 (not a redirect to /login) before we load it."""
     request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}")
@@ -162,16 +176,7 @@ def main() -> None:
         flask(["demo", "seed", "--households", str(args.households)], url, capture_output=True)
     cookie = sign_in_youssef(url)
 
-    env = {
-        **os.environ, "RSU_ENV": "production", "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY,
-        "OIDC_ISSUER": ISSUER, "OIDC_CLIENT_ID": "bench", "OIDC_CLIENT_SECRET": "bench",
-        "LOG_LEVEL": "WARNING", "GUNICORN_BIND": f"127.0.0.1:{PORT}",
-        # Production requires a signing pair: the development one (make setup) stands in.
-        "SIGNING_KEY_FILE": str(ROOT / "instance/dev-signing/key.pem"),
-        "SIGNING_CERT_FILE": str(ROOT / "instance/dev-signing/cert.pem"),
-        # Production refuses any other host: wrk names 127.0.0.1.
-        "PUBLIC_BASE_URL": "https://127.0.0.1", "AUDIT_CHAIN_KEY": AUDIT_CHAIN_KEY,
-    }  # fmt: skip
+    env = {**os.environ, **portal_settings(url), "GUNICORN_BIND": f"127.0.0.1:{PORT}"}
     # The project's gunicorn.conf.py (read from the working directory) sets
     # the workers and threads; only the access log is silenced.
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--access-logfile", "/dev/null", "wsgi:app"],
