@@ -82,6 +82,14 @@ class Checks:
             f"{sum(recovered(i) for i, _ in first_failures)} of {len(first_failures)} failed requests "
             f"succeeded when sent again; served by node1 {served['node1']}, node2 {served['node2']}"
         )
+        self.figures["failures"] = (
+            "; ".join(
+                f"citizen {s.citizen} {s.method} {s.path} {s.status} from {s.started - killed_at:+.3f} s "
+                f"to {s.ended - killed_at:+.3f} s of the kill (done at {kill_done - killed_at:+.3f} s) {s.error}"
+                for _, s in failures
+            )
+            or "none"
+        )
         self.check(len(in_flight) == len(failures), "only requests in flight at the kill failed",
                    "; ".join(f"{s.method} {s.path} {s.status} from {s.started - killed_at:+.2f} s to "
                              f"{s.ended - killed_at:+.2f} s of the kill {s.error}"
@@ -233,6 +241,7 @@ class Checks:
         print("\n== cluster test summary ==")
         for name in (
             "requests",
+            "failures",
             "sessions",
             "document",
             "messages",

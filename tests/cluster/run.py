@@ -76,15 +76,19 @@ def say(text: str) -> None:
 
 
 def _group_alive(group: int) -> bool:
-    """Whether a process of this process group still runs (a zombie has exited)."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # gone meanwhile
-            if int(fields[2]) == group and fields[0] != "Z":
-                return True
+    """Whether a thread of this process group still runs (a zombie has exited).
+
+    Every thread is looked at, not only each process's first one: that one
+    can be a zombie while the process's other threads are still exiting,
+    and the listening socket they share stays open until the last is gone.
+    """
+    for entry in Path("/proc").glob("[0-9]*/task/[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[2]) == group and fields[0] != "Z":
+            return True
     return False
 
 
