@@ -82,18 +82,15 @@ class Checks:
             f"{sum(recovered(i) for i, _ in first_failures)} of {len(first_failures)} failed requests "
             f"succeeded when sent again; served by node1 {served['node1']}, node2 {served['node2']}"
         )
-        self.figures["failures"] = (
-            "; ".join(
-                f"citizen {s.citizen} {s.method} {s.path} {s.status} from {s.started - killed_at:+.3f} s "
-                f"to {s.ended - killed_at:+.3f} s of the kill (done at {kill_done - killed_at:+.3f} s) {s.error}"
-                for _, s in failures
-            )
-            or "none"
-        )
+
+        def described(s: Sent) -> str:
+            return (f"citizen {s.citizen} {s.method} {s.path} {s.status} from "
+                    f"{s.started - killed_at:+.3f} s to {s.ended - killed_at:+.3f} s of the kill "
+                    f"(its last process gone at {kill_done - killed_at:+.3f} s) {s.error}")  # fmt: skip
+
+        self.figures["failures"] = "; ".join(described(s) for _, s in failures) or "none"
         self.check(len(in_flight) == len(failures), "only requests in flight at the kill failed",
-                   "; ".join(f"{s.method} {s.path} {s.status} from {s.started - killed_at:+.2f} s to "
-                             f"{s.ended - killed_at:+.2f} s of the kill {s.error}"
-                             for _, s in failures if s not in in_flight))  # fmt: skip
+                   "; ".join(described(s) for _, s in failures if s not in in_flight))  # fmt: skip
         self.check(
             len(on_killed) == len(failures) and set(errors_by_node) <= {"node1"},
             "every failed request was on the killed node",
