@@ -123,15 +123,12 @@ def fill_everything(
         assert response.status_code == 302, section
 
 
-def submit(client: FlaskClient) -> TestResponse:
+def declaration(client: FlaskClient) -> dict[str, str]:
+    """The check page's form, declared on one's honour and consented to."""
     page = client.get("/household/register/check")
     key = soup_of(page).find("input", attrs={"name": "submission_key"})["value"]  # type: ignore[index]
-    return client.post(
-        "/household/register/check",
-        data={
-            "csrf_token": csrf_token_in(page),
-            "submission_key": key,
-            "honour": "y",
-            "consent": "y",
-        },
-    )
+    return {"csrf_token": csrf_token_in(page), "submission_key": key, "honour": "y", "consent": "y"}
+
+
+def submit(client: FlaskClient) -> TestResponse:
+    return client.post("/household/register/check", data=declaration(client))

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.models import Certificate
 from tests.support.login import login_as
-from tests.support.pages import csrf_token_in, soup_of
-from tests.support.registration import fill_everything
+from tests.support.pages import csrf_token_in
+from tests.support.registration import declaration, fill_everything
 from tests.support.statements import statements_sent
 
 # The session row with its account (1), then what the page shows (the
@@ -53,13 +53,9 @@ def test_a_registration_is_submitted_in_six_statements(
     """Issue 15: round trips are a third of the submit's time."""
     login_as(client, "amina")
     fill_everything(client)
-    page = soup_of(client.get("/household/register/check"))
-    data = {name: page.find("input", attrs={"name": name})["value"]  # type: ignore[index]
-            for name in ("csrf_token", "submission_key")}  # fmt: skip
+    form = declaration(client)
     with statements_sent(app) as sent:
-        submitted = client.post(
-            "/household/register/check", data={**data, "honour": "y", "consent": "y"}
-        )
+        submitted = client.post("/household/register/check", data=form)
     assert submitted.status_code == 302
     # The session and its account; the draft with its members' persons; the
     # household's id with the model in force; every row of the registration;

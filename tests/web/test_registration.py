@@ -24,6 +24,7 @@ from tests.support.registration import (
     HOUSING,
     RESIDENCE,
     add_member,
+    declaration,
     fill_everything,
     member_keys,
     post_form,
@@ -347,10 +348,7 @@ def test_double_submit_gives_the_same_receipt_and_one_household(
 ) -> None:
     login_as(client, "amina")
     fill_everything(client)
-    page = client.get("/household/register/check")
-    key = soup_of(page).find("input", attrs={"name": "submission_key"})["value"]  # type: ignore[index]
-    token = soup_of(page).find("input", attrs={"name": "csrf_token"})["value"]  # type: ignore[index]
-    data = {"csrf_token": token, "submission_key": key, "honour": "y", "consent": "y"}
+    data = declaration(client)
     first = client.post("/household/register/check", data=data)
     second = client.post("/household/register/check", data=data)  # the back button, a double click
     assert first.status_code == second.status_code == 302
@@ -367,12 +365,8 @@ def test_double_submit_gives_the_same_receipt_and_one_household(
 def test_consent_and_honour_are_required(client: CheckingClient, demo: None, db: Session) -> None:
     login_as(client, "amina")
     fill_everything(client)
-    page = client.get("/household/register/check")
-    key = soup_of(page).find("input", attrs={"name": "submission_key"})["value"]  # type: ignore[index]
-    token = soup_of(page).find("input", attrs={"name": "csrf_token"})["value"]  # type: ignore[index]
-    response = client.post(
-        "/household/register/check?lang=fr", data={"csrf_token": token, "submission_key": key}
-    )
+    unticked = {k: v for k, v in declaration(client).items() if k not in ("honour", "consent")}
+    response = client.post("/household/register/check?lang=fr", data=unticked)
     text = text_of(response)
     assert "Confirmez que les informations données sont exactes" in text
     assert "Donnez votre consentement" in text
