@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 from flask import Flask, current_app, g
-from sqlalchemy import JSON, MetaData, Table, create_engine, event, text
+from sqlalchemy import JSON, BindParameter, MetaData, Table, bindparam, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DisconnectionError
@@ -44,6 +44,24 @@ def table_of(model: type[Base]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+def parameters(table: Table, columns: list[str], prefix: str) -> dict[str, BindParameter[Any]]:
+    """A parameter for each of these columns, typed as the column and named
+    ``prefix`` + its name, for a statement built once and sent with its values.
+
+    Why: a statement built with its values is built again, and its cache key
+    derived again, on every call. For the busiest writes (registration),
+    SQLAlchemy spent more time on that than on sending the statement
+    (issue 15, py-spy under ``bench/registration.py``). The prefix keeps the
+    names of two tables' columns in one statement apart.
+    """
+    return {name: bindparam(prefix + name, type_=table.c[name].type) for name in columns}
+
+
+def prefixed(values: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """These values under the names ``parameters`` gave their columns."""
+    return {prefix + name: value for name, value in values.items()}
 
 
 def is_postgresql(db: Session) -> bool:

@@ -48,6 +48,10 @@ LOCKED_HEAD = text("SELECT seq, row_hash FROM audit_chain_head()")
 HEAD = select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc()).limit(1)
 
 
+# Built once, sent with the values (``app.db.parameters`` says why).
+_INSERT = insert(table_of(AuditEvent))
+
+
 def _head(db: Session) -> tuple[int, str]:
     # SQLite lets one writer at a time in: no lock to take.
     query = LOCKED_HEAD if is_postgresql(db) else HEAD
@@ -87,9 +91,7 @@ def record(
     }
     # A Core INSERT, sent at once: the next record in this transaction reads
     # this one as the head. Through the ORM, a flush cost as much again.
-    db.execute(
-        insert(table_of(AuditEvent)).values(**fields, row_hash=row_hash(chain_key(db), **fields))
-    )
+    db.execute(_INSERT, {**fields, "row_hash": row_hash(chain_key(db), **fields)})
     db.info.setdefault(_RECORDED, []).append((action, actor.channel))
 
 

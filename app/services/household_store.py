@@ -7,6 +7,7 @@ transaction and writes the one audit record of the act.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,9 +17,9 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     String,
+    bindparam,
     func,
     insert,
-    literal,
     select,
     text,
     true,
@@ -27,7 +28,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app import clock
-from app.db import is_postgresql, table_of
+from app.db import is_postgresql, parameters, prefixed, table_of
 from app.domain.identifiers import rsu_number
 from app.models import (
     Household,
@@ -82,8 +83,9 @@ def create_household(
     if not is_postgresql(db):
         row, _ = write_household_apart(db, new)
         return loaded_household(db, row)
-    row, version, writes = new_household_writes(new)
-    db.execute(select(version.c.id).add_cte(*writes)).scalar_one()
+    version, writes = new_household_writes()
+    row, values = new_household_values(new)
+    db.execute(select(version.c.id).add_cte(*writes), values).scalar_one()
     return loaded_household(db, row)
 
 
@@ -100,49 +102,51 @@ class NewHousehold:
     made_by: str = "declarant"
 
 
-def new_household_writes(new: NewHousehold) -> tuple[dict[str, Any], CTE, list[CTE]]:
-    """A new household's rows, as INSERTs to send in one statement.
+@functools.cache
+def new_household_writes() -> tuple[CTE, list[CTE]]:
+    """A new household's rows, as INSERTs to send in one statement with the
+    values of ``new_household_values``.
 
     For the registration, whose submits are the busiest write of the portal:
     the ORM's flush of a household, its version and two rows per member, one
     round trip each, cost more than the rows themselves. ``household_id``
     comes from the households' sequence (``next_household_id_expression``).
 
-    Returns the household's row (for ``loaded_household``), version 1's
-    INSERT, which returns the version's id, and the other INSERTs, each a
-    common table expression of the caller's statement. PostgreSQL checks the
-    foreign keys between them at the end of that statement.
+    Built once per process, with a parameter for each value (``app.db.
+    parameters`` says why). Returns version 1's INSERT, which returns the
+    version's id, and the other INSERTs, each a common table expression of
+    the caller's statement. PostgreSQL checks the foreign keys between them
+    at the end of that statement.
     """
-    now = clock.now()
-    household_id, members = new.household_id, new.members
-    row = _household_row(new, now)
-    household = insert(table_of(Household)).values(row).cte("new_household")
-    versions = table_of(HouseholdVersion)
+    households, versions = table_of(Household), table_of(HouseholdVersion)
+    household = parameters(households, _HOUSEHOLD_COLUMNS, "household_")
     version = (
-        insert(versions).values(_version_one(new, now)).returning(versions.c.id).cte("new_version")
+        insert(versions)
+        .values(parameters(versions, _VERSION_COLUMNS, "version_"))
+        .returning(versions.c.id)
+        .cte("new_version")
     )
     # The members as two arrays unnested (with their positions), not a
     # VALUES row each: the statement is then the same whatever the number of
-    # members, and SQLAlchemy compiles it once per process, not per submit.
+    # members.
     people = (
         func.unnest(
-            literal([person_id for person_id, _ in members], ARRAY(Integer)),
-            literal([relation for _, relation in members], ARRAY(String)),
+            bindparam("member_person_ids", type_=ARRAY(Integer)),
+            bindparam("member_relations", type_=ARRAY(String)),
         )
         .table_valued("person_id", "relation", with_ordinality="ordinal")
         .render_derived(name="member")
     )
     memberships, version_members = table_of(Membership), table_of(HouseholdVersionMember)
     return (
-        row,
         version,
         [
-            household,
+            insert(households).values(household).cte("new_household"),
             insert(memberships)
             .from_select(
                 ["household_id", "person_id", "relation", "started_at"],
-                select(literal(household_id, Integer), people.c.person_id, people.c.relation,
-                       literal(now, memberships.c.started_at.type)),
+                select(household["id"], people.c.person_id, people.c.relation,
+                       household["registered_at"]),
             )
             .cte("new_memberships"),
             insert(version_members)
@@ -155,6 +159,26 @@ def new_household_writes(new: NewHousehold) -> tuple[dict[str, Any], CTE, list[C
             .cte("new_members"),
         ],
     )  # fmt: skip
+
+
+def new_household_values(new: NewHousehold) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The household's row (for ``loaded_household``), and the values of the
+    parameters of ``new_household_writes``."""
+    now = clock.now()
+    row = _household_row(new, now)
+    return row, {
+        **prefixed(row, "household_"),
+        **prefixed(_version_one(new, now), "version_"),
+        "member_person_ids": [person_id for person_id, _ in new.members],
+        "member_relations": [relation for _, relation in new.members],
+    }
+
+
+# The columns of ``_household_row`` and ``_version_one``.
+_HOUSEHOLD_COLUMNS = ["id", "rsu_number", "status", "declarant_id", "region", "version_number",
+                      "registered_at", "confirmed_at", "deregistered_at"]  # fmt: skip
+_VERSION_COLUMNS = ["household_id", "number", "declaration", "event", "made_by",
+                    "made_by_account_id", "created_at"]  # fmt: skip
 
 
 def _household_row(new: NewHousehold, now: datetime) -> dict[str, Any]:

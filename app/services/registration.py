@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, select, text
+from sqlalchemy import Integer, bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -203,6 +203,13 @@ _MEMBER_PERSONS = text(
     " FROM json_array_elements(registration_drafts.data -> 'members') AS m))"
 )
 
+# Built once (``app.db.parameters`` says why).
+_DRAFT_WITH_PERSONS = (
+    select(RegistrationDraft, Person)
+    .outerjoin(Person, _MEMBER_PERSONS)
+    .where(RegistrationDraft.person_id == bindparam("person_id", type_=Integer))
+)
+
 
 def find_draft_view(db: Session, person_id: int) -> DraftView | None:
     """``find_draft`` then ``view_draft``, with the draft and its members'
@@ -210,11 +217,7 @@ def find_draft_view(db: Session, person_id: int) -> DraftView | None:
     if not is_postgresql(db):
         draft = find_draft(db, person_id)
         return view_draft(db, draft) if draft is not None else None
-    rows = db.execute(
-        select(RegistrationDraft, Person)
-        .outerjoin(Person, _MEMBER_PERSONS)
-        .where(RegistrationDraft.person_id == person_id)
-    ).all()
+    rows = db.execute(_DRAFT_WITH_PERSONS, {"person_id": person_id}).all()
     if not rows or rows[0][0].expires_at <= clock.now():
         return None  # none, or expired (as in find_draft)
     return view_draft(db, rows[0][0], {p.id: p for _, p in rows if p is not None})

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, delete, insert, literal, select
+from sqlalchemy import Integer, Select, bindparam, delete, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db import is_postgresql, table_of, transaction
+from app.db import is_postgresql, parameters, prefixed, table_of, transaction
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on, member_entry
 from app.domain.errors import DomainError, Invalid
@@ -29,13 +29,20 @@ from app.services.actors import Actor
 from app.services.household_store import (
     NewHousehold,
     loaded_household,
+    new_household_values,
     new_household_writes,
     next_household_id,
     next_household_id_expression,
     write_household_apart,
 )
 from app.services.registration import DraftView, find_draft_view, registration_blocker
-from app.services.scoring import active_model, active_model_query, model_by_hash, score_insert
+from app.services.scoring import (
+    ACTIVE_MODEL,
+    active_model,
+    model_by_hash,
+    score_insert,
+    score_values,
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,15 @@ def _ready_to_declare(view: DraftView, *, honour: bool, consent: bool) -> DraftV
     return view
 
 
+def _id_and_model_query() -> Select[int, str, str]:
+    in_force = ACTIVE_MODEL.subquery()
+    return select(next_household_id_expression(), in_force.c.id, in_force.c.sha256)
+
+
+# Built once (``app.db.parameters`` says why).
+_ID_AND_MODEL = _id_and_model_query()
+
+
 def _reserve_id_and_model(db: Session, day: date) -> tuple[int, ScoringModel]:
     """The new household's id and the model in force, in one round trip.
 
@@ -114,13 +130,37 @@ def _reserve_id_and_model(db: Session, day: date) -> tuple[int, ScoringModel]:
     """
     if not is_postgresql(db):
         return next_household_id(db), active_model(db, day)
-    in_force = active_model_query(day).subquery()
-    row = db.execute(
-        select(next_household_id_expression(), in_force.c.id, in_force.c.sha256)
-    ).first()
+    row = db.execute(_ID_AND_MODEL, {"day": day}).first()
     if row is None:  # no model in force: no id is taken either
         raise DomainError("no_scoring_model")
     return int(row[0]), model_by_hash(db, row[1], row[2])
+
+
+_RECEIPT_COLUMNS = ["submission_key", "person_id", "submitted_at", "household_id", "receipt_number"]
+# The draft held personal data nobody needs any more.
+_GONE_DRAFT = delete(table_of(RegistrationDraft)).where(
+    table_of(RegistrationDraft).c.id == bindparam("draft_id", type_=Integer)
+)
+
+
+def _registration_write() -> Select[int]:
+    """Every row of a registration in one statement, one round trip: a
+    conflict in any of them (the receipt's key, an active membership) fails
+    it whole."""
+    version, household_writes = new_household_writes()
+    receipts = table_of(RegistrationSubmission)
+    return select(version.c.id).add_cte(
+        *household_writes,
+        score_insert(select(version.c.id).scalar_subquery()).cte("new_score"),
+        insert(receipts)
+        .values(parameters(receipts, _RECEIPT_COLUMNS, "receipt_"))
+        .cte("new_receipt"),
+        _GONE_DRAFT.cte("gone_draft"),
+    )
+
+
+# Built once (``app.db.parameters`` says why).
+_REGISTRATION_WRITE = _registration_write()
 
 
 def submit_registration(
@@ -163,34 +203,23 @@ def submit_registration(
             household_id, model = _reserve_id_and_model(db, now.date())
             declaration = declaration_of(view, now.date())
             number = receipt_number(household_id, now.year)
-            receipt_row = insert(table_of(RegistrationSubmission)).values(
-                submission_key=submission_key, person_id=person_id, submitted_at=now,
-                household_id=household_id, receipt_number=number)  # fmt: skip
-            drafts = table_of(RegistrationDraft)
-            # The draft held personal data nobody needs any more.
-            gone = delete(drafts).where(drafts.c.id == draft.id)
+            receipt_row = {"submission_key": submission_key, "person_id": person_id,
+                           "submitted_at": now, "household_id": household_id, "receipt_number": number}  # fmt: skip
             new = NewHousehold(household_id, person_id, declaration, members, actor,
                                "agent" if actor.kind == "staff" else "declarant")  # fmt: skip
+            score = score_values(household_id, declaration, model, "registration")
             if is_postgresql(db):
-                row, version, household_writes = new_household_writes(new)
-                score = score_insert(household_id=household_id,
-                                     version_id=select(version.c.id).scalar_subquery(),
-                                     declaration=declaration, reason="registration", model=model)  # fmt: skip
-                # Every row in one statement, one round trip: a conflict in any
-                # of them (the receipt's key, an active membership) fails it whole.
+                row, household_values = new_household_values(new)
                 db.execute(
-                    select(version.c.id).add_cte(*household_writes, score.cte("new_score"),
-                                                 receipt_row.cte("new_receipt"),
-                                                 gone.cte("gone_draft"))
+                    _REGISTRATION_WRITE,
+                    {**household_values, **score, **prefixed(receipt_row, "receipt_"),
+                     "draft_id": draft.id},
                 ).scalar_one()  # fmt: skip
             else:  # SQLite (make run): the same rows, a statement each
                 row, version_id = write_household_apart(db, new)
-                db.execute(score_insert(household_id=household_id,
-                                        version_id=literal(version_id, Integer),
-                                        declaration=declaration, reason="registration",
-                                        model=model))  # fmt: skip
-                db.execute(receipt_row)
-                db.execute(gone)
+                db.execute(score_insert(literal(version_id, Integer)), score)
+                db.execute(insert(table_of(RegistrationSubmission)), receipt_row)
+                db.execute(_GONE_DRAFT, {"draft_id": draft.id})
             db.expunge(draft)
             household = loaded_household(db, row)
             # After the write, in two round trips of its own: sent within the

@@ -16,11 +16,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, Select, insert, select
+from sqlalchemy import ColumnElement, Date, Insert, bindparam, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from app import clock
-from app.db import table_of
+from app.db import parameters, prefixed, table_of
 from app.domain.errors import DomainError
 from app.domain.scoring import ScoringModel, compute_score, load_model, parse_model
 from app.domain.scoring.programmes import Decision, decide
@@ -95,15 +95,15 @@ def ensure_default_model(db: Session) -> ScoringModelRecord:
     return record
 
 
-def active_model_query(day: date) -> Select[str, str]:
-    """The id and hash of the model in force on ``day``: a query of its own, or
-    a subquery of a statement a use case sends anyway (registration)."""
-    return (
-        select(ScoringModelRecord.id, ScoringModelRecord.sha256)
-        .where(ScoringModelRecord.effective_date <= day)
-        .order_by(ScoringModelRecord.effective_date.desc(), ScoringModelRecord.published_at.desc())
-        .limit(1)
-    )
+# The id and hash of the model in force on the day of the parameter ``day``:
+# a query of its own, or a subquery of a statement a use case sends anyway
+# (registration). Built once (``app.db.parameters`` says why).
+ACTIVE_MODEL = (
+    select(ScoringModelRecord.id, ScoringModelRecord.sha256)
+    .where(ScoringModelRecord.effective_date <= bindparam("day", type_=Date))
+    .order_by(ScoringModelRecord.effective_date.desc(), ScoringModelRecord.published_at.desc())
+    .limit(1)
+)
 
 
 def model_by_hash(db: Session, model_id: str, sha256: str) -> ScoringModel:
@@ -121,7 +121,7 @@ def model_by_hash(db: Session, model_id: str, sha256: str) -> ScoringModel:
 def active_model(db: Session, day: date | None = None) -> ScoringModel:
     """The model in force, parsed once per process: only its id and hash are read
     on each call, the model text only the first time this process meets it."""
-    row = db.execute(active_model_query(day or clock.today())).first()
+    row = db.execute(ACTIVE_MODEL, {"day": day or clock.today()}).first()
     if row is None:
         raise DomainError("no_scoring_model")
     return model_by_hash(db, row.id, row.sha256)
@@ -142,6 +142,11 @@ def score_version(
     return score
 
 
+# The columns of ``_score_columns``.
+_SCORE_COLUMNS = ["model_id", "value", "milieu", "region", "intercept", "regional_effect",
+                  "contributions", "reason", "computed_at"]  # fmt: skip
+
+
 def _score_columns(declaration: dict[str, Any], model: ScoringModel, reason: str) -> dict[str, Any]:
     """A score row's columns but its household and version: the one computation
     both ways of storing a score (``score_version``, ``score_insert``) store."""
@@ -159,22 +164,23 @@ def _score_columns(declaration: dict[str, Any], model: ScoringModel, reason: str
     }
 
 
-def score_insert(
-    *,
-    household_id: int,
-    version_id: ColumnElement[int],
-    declaration: dict[str, Any],
-    reason: str,
-    model: ScoringModel,
-) -> Insert:
-    """What ``score_version`` stores, as an INSERT for the caller to send (the
-    registration sends it in the statement that writes the version, whose id
-    ``version_id`` selects)."""
-    return insert(table_of(Score)).values(
-        household_id=household_id,
+def score_insert(version_id: ColumnElement[int]) -> Insert:
+    """What ``score_version`` stores, as an INSERT for the caller to send with
+    the values of ``score_values``: the registration builds it once, into the
+    statement that writes the version, whose id ``version_id`` selects."""
+    scores = table_of(Score)
+    return insert(scores).values(
         household_version_id=version_id,
-        **_score_columns(declaration, model, reason),
+        **parameters(scores, ["household_id", *_SCORE_COLUMNS], "score_"),
     )
+
+
+def score_values(
+    household_id: int, declaration: dict[str, Any], model: ScoringModel, reason: str
+) -> dict[str, Any]:
+    """The values of ``score_insert``'s parameters."""
+    columns = {"household_id": household_id, **_score_columns(declaration, model, reason)}
+    return prefixed(columns, "score_")
 
 
 def current_score(db: Session, household: Household) -> Score | None:
