@@ -48,13 +48,9 @@ def table_of(model: type[Base]) -> Table:
 
 def parameters(table: Table, columns: list[str], prefix: str) -> dict[str, BindParameter[Any]]:
     """A parameter for each of these columns, typed as the column and named
-    ``prefix`` + its name, for a statement built once and sent with its values.
-
-    Why: a statement built with its values is built again, and its cache key
-    derived again, on every call. For the busiest writes (registration),
-    SQLAlchemy spent more time on that than on sending the statement
-    (issue 15, py-spy under ``bench/registration.py``). The prefix keeps the
-    names of two tables' columns in one statement apart.
+    ``prefix`` + its name, for a statement built once and sent with its values
+    (docs/architecture.md, "The busiest statements are built once"). The
+    prefix keeps the names of two tables' columns in one statement apart.
     """
     return {name: bindparam(prefix + name, type_=table.c[name].type) for name in columns}
 

@@ -48,7 +48,7 @@ LOCKED_HEAD = text("SELECT seq, row_hash FROM audit_chain_head()")
 HEAD = select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc()).limit(1)
 
 
-# Built once, sent with the values (``app.db.parameters`` says why).
+# Built once, sent with the values (docs/architecture.md, "Conventions").
 _INSERT = insert(table_of(AuditEvent))
 
 

@@ -112,8 +112,8 @@ def new_household_writes() -> tuple[CTE, list[CTE]]:
     round trip each, cost more than the rows themselves. ``household_id``
     comes from the households' sequence (``next_household_id_expression``).
 
-    Built once per process, with a parameter for each value (``app.db.
-    parameters`` says why). Returns version 1's INSERT, which returns the
+    Built once per process, with a parameter for each value (docs/
+    architecture.md, "Conventions"). Returns version 1's INSERT, which returns the
     version's id, and the other INSERTs, each a common table expression of
     the caller's statement. PostgreSQL checks the foreign keys between them
     at the end of that statement.

@@ -19,11 +19,11 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Integer, bindparam, delete, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db import is_postgresql, transaction
+from app.db import transaction
 from app.domain import codes, validation
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on
@@ -115,7 +115,7 @@ def view_draft(
     db: Session, draft: RegistrationDraft, people: dict[int, Person] | None = None
 ) -> DraftView:
     """The draft checked; ``people``, its members' persons if already read
-    (``find_draft_view``)."""
+    (``registration_submit`` reads them with the draft)."""
     data = draft.data
     sections = data.get("sections", {})
     residence = SECTIONS["residence"].check(sections.get("residence", {}), None)
@@ -197,30 +197,12 @@ def find_draft(db: Session, person_id: int) -> RegistrationDraft | None:
 
 # The persons of a draft's members, whose ids its JSON holds: an array the
 # index on persons' id is searched with (a plain join of the JSON's elements
-# may be planned as a hash join over every person).
-_MEMBER_PERSONS = text(
+# may be planned as a hash join over every person). For a statement that
+# reads a draft with its members' persons (``registration_submit``).
+MEMBER_PERSONS = text(
     "persons.id = ANY(ARRAY(SELECT (m ->> 'person_id')::int"
     " FROM json_array_elements(registration_drafts.data -> 'members') AS m))"
 )
-
-# Built once (``app.db.parameters`` says why).
-_DRAFT_WITH_PERSONS = (
-    select(RegistrationDraft, Person)
-    .outerjoin(Person, _MEMBER_PERSONS)
-    .where(RegistrationDraft.person_id == bindparam("person_id", type_=Integer))
-)
-
-
-def find_draft_view(db: Session, person_id: int) -> DraftView | None:
-    """``find_draft`` then ``view_draft``, with the draft and its members'
-    persons read in one statement on PostgreSQL (the submit reads both)."""
-    if not is_postgresql(db):
-        draft = find_draft(db, person_id)
-        return view_draft(db, draft) if draft is not None else None
-    rows = db.execute(_DRAFT_WITH_PERSONS, {"person_id": person_id}).all()
-    if not rows or rows[0][0].expires_at <= clock.now():
-        return None  # none, or expired (as in find_draft)
-    return view_draft(db, rows[0][0], {p.id: p for _, p in rows if p is not None})
 
 
 # -- writing a draft -----------------------------------------------------------------

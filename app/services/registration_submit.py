@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, delete, insert, literal, select
+from sqlalchemy import Integer, Select, String, bindparam, delete, insert, literal, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,7 +35,13 @@ from app.services.household_store import (
     next_household_id_expression,
     write_household_apart,
 )
-from app.services.registration import DraftView, find_draft_view, registration_blocker
+from app.services.registration import (
+    MEMBER_PERSONS,
+    DraftView,
+    find_draft,
+    registration_blocker,
+    view_draft,
+)
 from app.services.scoring import (
     ACTIVE_MODEL,
     active_model,
@@ -112,28 +118,70 @@ def _ready_to_declare(view: DraftView, *, honour: bool, consent: bool) -> DraftV
     return view
 
 
-def _id_and_model_query() -> Select[int, str, str]:
+def _draft_query() -> Select[RegistrationDraft, Person, int, str, str]:
     in_force = ACTIVE_MODEL.subquery()
-    return select(next_household_id_expression(), in_force.c.id, in_force.c.sha256)
+    drafts = table_of(RegistrationDraft)
+    # Taken once, and only for the draft this key was given for: a stale or
+    # repeated submit takes no id. (An id taken by a submit refused later, an
+    # incomplete draft say, is never used: a gap, as after any rollback.)
+    reserved = (
+        select(next_household_id_expression().label("household_id"),
+               in_force.c.id.label("model_id"), in_force.c.sha256)
+        .select_from(drafts.join(in_force, true()))
+        .where(drafts.c.person_id == bindparam("person_id", type_=Integer),
+               drafts.c.submission_key == bindparam("submission_key", type_=String))
+        .cte("reserved")
+    )  # fmt: skip
+    return (
+        select(RegistrationDraft, Person, reserved.c.household_id, reserved.c.model_id,
+               reserved.c.sha256)
+        .select_from(RegistrationDraft)
+        .outerjoin(reserved, true())
+        .outerjoin(Person, MEMBER_PERSONS)
+        .where(RegistrationDraft.person_id == bindparam("person_id", type_=Integer))
+    )  # fmt: skip
 
 
-# Built once (``app.db.parameters`` says why).
-_ID_AND_MODEL = _id_and_model_query()
+# Built once (docs/architecture.md, "Conventions").
+_DRAFT = _draft_query()
 
 
-def _reserve_id_and_model(db: Session, day: date) -> tuple[int, ScoringModel]:
-    """The new household's id and the model in force, in one round trip.
+@dataclass(frozen=True)
+class _Found:
+    """The declarant's draft, checked, and what its submission needs from the
+    database: the new household's id and the model in force (PostgreSQL)."""
 
-    The model's id and hash are read from the database on every submit (a
-    model published from another node counts at once); only its parsing is
-    kept per process (``scoring.model_by_hash``).
-    """
+    view: DraftView
+    household_id: int | None = None
+    model: ScoringModel | None = None
+
+
+def _found_draft(db: Session, person_id: int, submission_key: str, day: date) -> _Found | None:
+    """The declarant's draft with its members' persons and, if this key is
+    the draft's, the household's id and the model in force on ``day``, in
+    one round trip on PostgreSQL. The model's id and hash are read on every submit (a model
+    published from another node counts at once); only its parsing is kept
+    per process (``scoring.model_by_hash``)."""
     if not is_postgresql(db):
-        return next_household_id(db), active_model(db, day)
-    row = db.execute(_ID_AND_MODEL, {"day": day}).first()
-    if row is None:  # no model in force: no id is taken either
+        draft = find_draft(db, person_id)
+        return _Found(view_draft(db, draft)) if draft is not None else None
+    values = {"person_id": person_id, "submission_key": submission_key, "day": day}
+    rows = db.execute(_DRAFT, values).all()
+    if not rows or rows[0][0].expires_at <= clock.now():
+        return None  # none, or expired (as in find_draft)
+    draft, _, household_id, model_id, sha256 = rows[0]
+    view = view_draft(db, draft, {row[1].id: row[1] for row in rows if row[1] is not None})
+    if household_id is None:
+        return _Found(view)
+    return _Found(view, int(household_id), model_by_hash(db, model_id, sha256))
+
+
+def _reserve_id_and_model(db: Session, found: _Found, day: date) -> tuple[int, ScoringModel]:
+    if found.household_id is not None and found.model is not None:
+        return found.household_id, found.model
+    if is_postgresql(db):  # the draft's key matched, so no model was in force
         raise DomainError("no_scoring_model")
-    return int(row[0]), model_by_hash(db, row[1], row[2])
+    return next_household_id(db), active_model(db, day)  # SQLite: in the transaction
 
 
 _RECEIPT_COLUMNS = ["submission_key", "person_id", "submitted_at", "household_id", "receipt_number"]
@@ -159,7 +207,7 @@ def _registration_write() -> Select[int]:
     )
 
 
-# Built once (``app.db.parameters`` says why).
+# Built once (docs/architecture.md, "Conventions").
 _REGISTRATION_WRITE = _registration_write()
 
 
@@ -180,17 +228,17 @@ def submit_registration(
     key, the second waits on it (or on the same members' memberships), fails,
     rolls back everything it wrote, and returns the first one's receipt.
     """
-    found = find_draft_view(db, person_id)
-    if found is None or found.draft.submission_key != submission_key:
+    now = clock.now()
+    found = _found_draft(db, person_id, submission_key, now.date())
+    if found is None or found.view.draft.submission_key != submission_key:
         # A successful submission deletes its draft: a resubmission of the
         # same key (double click, back button, network retry) lands here.
         existing = _existing_receipt(db, person_id, submission_key)
         if existing is not None:
             return existing
         raise DomainError("stale_form")
-    view = _ready_to_declare(found, honour=honour, consent=consent)
+    view = _ready_to_declare(found.view, honour=honour, consent=consent)
     draft = view.draft
-    now = clock.now()
     try:
         with transaction(db):
             declarant = db.get(Person, person_id)
@@ -200,7 +248,7 @@ def submit_registration(
             # Someone who already belongs to a household is refused by the
             # active-membership index when the memberships are written (below).
             members = [(m.person.id, str(m.details.values["relation"])) for m in view.members]
-            household_id, model = _reserve_id_and_model(db, now.date())
+            household_id, model = _reserve_id_and_model(db, found, now.date())
             declaration = declaration_of(view, now.date())
             number = receipt_number(household_id, now.year)
             receipt_row = {"submission_key": submission_key, "person_id": person_id,

@@ -97,7 +97,7 @@ def ensure_default_model(db: Session) -> ScoringModelRecord:
 
 # The id and hash of the model in force on the day of the parameter ``day``:
 # a query of its own, or a subquery of a statement a use case sends anyway
-# (registration). Built once (``app.db.parameters`` says why).
+# (registration). Built once (docs/architecture.md, "Conventions").
 ACTIVE_MODEL = (
     select(ScoringModelRecord.id, ScoringModelRecord.sha256)
     .where(ScoringModelRecord.effective_date <= bindparam("day", type_=Date))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -109,6 +109,39 @@ def test_a_failure_midway_leaves_nothing_behind(
     monkeypatch.undo()
     receipt = submit(db, amina, key)
     assert receipt.number.startswith("REC-")
+
+
+def household_ids_taken(db: Session) -> int:
+    """The households' sequence as it stands (reading it takes no value)."""
+    return int(db.execute(text("SELECT last_value FROM households_id_seq")).scalar_one())
+
+
+def test_a_stale_key_takes_no_household_id(db: Session, demo: None) -> None:
+    """The submit reads the draft and reserves the id in one statement: only
+    the draft's own key reserves one."""
+    amina = person(db, "1000000101")
+    complete_draft(db, amina, [])
+    before = household_ids_taken(db)
+    with pytest.raises(DomainError) as refused:
+        submit(db, amina, "a-key-from-an-older-form")
+    assert refused.value.code == "stale_form"
+    db.rollback()
+    assert household_ids_taken(db) == before
+
+
+def test_without_a_model_in_force_nothing_is_registered(db: Session, demo: None) -> None:
+    amina = person(db, "1000000101")
+    key = complete_draft(db, amina, [])
+    before = counts(db)
+    # The demo's model is in force from 1 January 2026.
+    with clock.freeze(datetime(2025, 12, 31, 12, tzinfo=timezone.utc)):
+        with pytest.raises(DomainError) as refused:
+            submit(db, amina, key)
+    assert refused.value.code == "no_scoring_model"
+    db.rollback()
+    assert counts(db) == before
+    assert service.find_draft(db, amina.id) is not None
+    assert submit(db, amina, key).number.startswith("REC-")
 
 
 def test_submitting_twice_gives_one_household_and_the_same_receipt(db: Session, demo: None) -> None:
