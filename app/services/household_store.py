@@ -113,10 +113,10 @@ def new_household_writes() -> tuple[CTE, list[CTE]]:
     comes from the households' sequence (``next_household_id_expression``).
 
     Built once per process, with a parameter for each value (docs/
-    architecture.md, "Conventions"). Returns version 1's INSERT, which returns the
-    version's id, and the other INSERTs, each a common table expression of
-    the caller's statement. PostgreSQL checks the foreign keys between them
-    at the end of that statement.
+    architecture.md, "Conventions"). Returns version 1's INSERT, which
+    returns the version's id, and the other INSERTs, each a common table
+    expression of the caller's statement. PostgreSQL checks the foreign keys
+    between them at the end of that statement.
     """
     households, versions = table_of(Household), table_of(HouseholdVersion)
     household = parameters(households, _HOUSEHOLD_COLUMNS, "household_")

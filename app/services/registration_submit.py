@@ -159,9 +159,12 @@ class _Found:
 def _found_draft(db: Session, person_id: int, submission_key: str, day: date) -> _Found | None:
     """The declarant's draft with its members' persons and, if this key is
     the draft's, the household's id and the model in force on ``day``, in
-    one round trip on PostgreSQL. The model's id and hash are read on every submit (a model
-    published from another node counts at once); only its parsing is kept
-    per process (``scoring.model_by_hash``)."""
+    one round trip on PostgreSQL.
+
+    The model's id and hash are read on every submit (a model published from
+    another node counts at once); only its parsing is kept per process
+    (``scoring.model_by_hash``).
+    """
     if not is_postgresql(db):
         draft = find_draft(db, person_id)
         return _Found(view_draft(db, draft)) if draft is not None else None
@@ -176,12 +179,14 @@ def _found_draft(db: Session, person_id: int, submission_key: str, day: date) ->
     return _Found(view, int(household_id), model_by_hash(db, model_id, sha256))
 
 
-def _reserve_id_and_model(db: Session, found: _Found, day: date) -> tuple[int, ScoringModel]:
+def _id_and_model(db: Session, found: _Found, day: date) -> tuple[int, ScoringModel]:
+    """The new household's id and the model in force: read with the draft on
+    PostgreSQL, in the transaction on SQLite."""
     if found.household_id is not None and found.model is not None:
         return found.household_id, found.model
     if is_postgresql(db):  # the draft's key matched, so no model was in force
         raise DomainError("no_scoring_model")
-    return next_household_id(db), active_model(db, day)  # SQLite: in the transaction
+    return next_household_id(db), active_model(db, day)
 
 
 _RECEIPT_COLUMNS = ["submission_key", "person_id", "submitted_at", "household_id", "receipt_number"]
@@ -248,11 +253,12 @@ def submit_registration(
             # Someone who already belongs to a household is refused by the
             # active-membership index when the memberships are written (below).
             members = [(m.person.id, str(m.details.values["relation"])) for m in view.members]
-            household_id, model = _reserve_id_and_model(db, found, now.date())
+            household_id, model = _id_and_model(db, found, now.date())
             declaration = declaration_of(view, now.date())
             number = receipt_number(household_id, now.year)
             receipt_row = {"submission_key": submission_key, "person_id": person_id,
-                           "submitted_at": now, "household_id": household_id, "receipt_number": number}  # fmt: skip
+                           "submitted_at": now, "household_id": household_id,
+                           "receipt_number": number}  # fmt: skip
             new = NewHousehold(household_id, person_id, declaration, members, actor,
                                "agent" if actor.kind == "staff" else "declarant")  # fmt: skip
             score = score_values(household_id, declaration, model, "registration")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -134,9 +134,9 @@ def test_without_a_model_in_force_nothing_is_registered(db: Session, demo: None)
     key = complete_draft(db, amina, [])
     before = counts(db)
     # The demo's model is in force from 1 January 2026.
-    with clock.freeze(datetime(2025, 12, 31, 12, tzinfo=timezone.utc)):
-        with pytest.raises(DomainError) as refused:
-            submit(db, amina, key)
+    the_day_before = datetime(2025, 12, 31, 12, tzinfo=UTC)
+    with clock.freeze(the_day_before), pytest.raises(DomainError) as refused:
+        submit(db, amina, key)
     assert refused.value.code == "no_scoring_model"
     db.rollback()
     assert counts(db) == before
