@@ -15,9 +15,19 @@ from typing import Any
 
 import orjson
 from flask import Flask, current_app, g
-from sqlalchemy import JSON, BindParameter, MetaData, Table, bindparam, create_engine, event, text
+from sqlalchemy import (
+    JSON,
+    BindParameter,
+    Executable,
+    MetaData,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.engine import URL, Engine, Result
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -58,6 +68,19 @@ def parameters(table: Table, columns: list[str], prefix: str) -> dict[str, BindP
 def prefixed(values: dict[str, Any], prefix: str) -> dict[str, Any]:
     """These values under the names ``parameters`` gave their columns."""
     return {prefix + name: value for name, value in values.items()}
+
+
+def send(db: Session, statement: Executable, values: dict[str, Any] | None = None) -> Result[Any]:
+    """Send a Core statement (a table's, no mapped class in it) on the
+    session's connection, in the session's transaction, as ``db.execute``
+    would, without its search for ORM work such a statement does not have.
+
+    For the statements every act sends (the audit record) and the busiest
+    write (the registration's): about 85 µs of Python a statement, measured
+    in-process; with the other costs of a submit cut (issue 15), a twentieth
+    of its worker time for three statements.
+    """
+    return db.connection().execute(statement, values)
 
 
 def is_postgresql(db: Session) -> bool:

@@ -28,7 +28,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from app import clock, request_ids
-from app.db import is_postgresql, table_of
+from app.db import is_postgresql, send, table_of
 from app.domain.audit_chain import GENESIS, Anchor, row_hash
 from app.models import AuditEvent
 from app.services.actors import Actor
@@ -45,17 +45,18 @@ def chain_key(db: Session) -> bytes:
 # Takes the chain's lock, then reads the head with a snapshot taken after it
 # (migration 0014 says why a plain SELECT of both would not do).
 LOCKED_HEAD = text("SELECT seq, row_hash FROM audit_chain_head()")
-HEAD = select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc()).limit(1)
+_EVENTS = table_of(AuditEvent)
+HEAD = select(_EVENTS.c.seq, _EVENTS.c.row_hash).order_by(_EVENTS.c.seq.desc()).limit(1)
 
 
 # Built once, sent with the values (docs/architecture.md, "Conventions").
-_INSERT = insert(table_of(AuditEvent))
+_INSERT = insert(_EVENTS)
 
 
 def _head(db: Session) -> tuple[int, str]:
     # SQLite lets one writer at a time in: no lock to take.
     query = LOCKED_HEAD if is_postgresql(db) else HEAD
-    head = db.execute(query).first()
+    head = send(db, query).first()
     return (int(head.seq), str(head.row_hash)) if head else (0, GENESIS)
 
 
@@ -91,7 +92,7 @@ def record(
     }
     # A Core INSERT, sent at once: the next record in this transaction reads
     # this one as the head. Through the ORM, a flush cost as much again.
-    db.execute(_INSERT, {**fields, "row_hash": row_hash(chain_key(db), **fields)})
+    send(db, _INSERT, {**fields, "row_hash": row_hash(chain_key(db), **fields)})
     db.info.setdefault(_RECORDED, []).append((action, actor.channel))
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db import is_postgresql, parameters, prefixed, table_of, transaction
+from app.db import is_postgresql, parameters, prefixed, send, table_of, transaction
 from app.domain.codes import ADULT_AGE
 from app.domain.declaration import age_on, member_entry
 from app.domain.errors import DomainError, Invalid
@@ -264,7 +264,8 @@ def submit_registration(
             score = score_values(household_id, declaration, model, "registration")
             if is_postgresql(db):
                 row, household_values = new_household_values(new)
-                db.execute(
+                send(
+                    db,
                     _REGISTRATION_WRITE,
                     {**household_values, **score, **prefixed(receipt_row, "receipt_"),
                      "draft_id": draft.id},
