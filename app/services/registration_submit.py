@@ -9,7 +9,7 @@ from is ``registration``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Integer, Select, String, bindparam, delete, insert, literal, select, true
@@ -156,9 +156,9 @@ class _Found:
     model: ScoringModel | None = None
 
 
-def _found_draft(db: Session, person_id: int, submission_key: str, day: date) -> _Found | None:
+def _found_draft(db: Session, person_id: int, submission_key: str, now: datetime) -> _Found | None:
     """The declarant's draft with its members' persons and, if this key is
-    the draft's, the household's id and the model in force on ``day``, in
+    the draft's, the household's id and the model in force ``now``, in
     one round trip on PostgreSQL.
 
     The model's id and hash are read on every submit (a model published from
@@ -168,9 +168,9 @@ def _found_draft(db: Session, person_id: int, submission_key: str, day: date) ->
     if not is_postgresql(db):
         draft = find_draft(db, person_id)
         return _Found(view_draft(db, draft)) if draft is not None else None
-    values = {"person_id": person_id, "submission_key": submission_key, "day": day}
+    values = {"person_id": person_id, "submission_key": submission_key, "day": now.date()}
     rows = db.execute(_DRAFT, values).all()
-    if not rows or rows[0][0].expires_at <= clock.now():
+    if not rows or rows[0][0].expires_at <= now:
         return None  # none, or expired (as in find_draft)
     draft, _, household_id, model_id, sha256 = rows[0]
     view = view_draft(db, draft, {row[1].id: row[1] for row in rows if row[1] is not None})
@@ -234,7 +234,7 @@ def submit_registration(
     rolls back everything it wrote, and returns the first one's receipt.
     """
     now = clock.now()
-    found = _found_draft(db, person_id, submission_key, now.date())
+    found = _found_draft(db, person_id, submission_key, now)
     if found is None or found.view.draft.submission_key != submission_key:
         # A successful submission deletes its draft: a resubmission of the
         # same key (double click, back button, network retry) lands here.

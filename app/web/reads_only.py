@@ -5,10 +5,11 @@ transaction (``DatabaseSessionInterface.open_session``,
 ``app.db.read_without_transaction``). A view marked ``@reads_only`` goes on
 that way and is spared BEGIN and ROLLBACK; any other view gets a
 transaction, as before, from its first statement on. (A POST reads its
-session row in its transaction from the start: its view writes.) In a marked view, a use case that writes (``transaction``,
-e.g. ending an assisted session that expired) leaves this mode first and
-writes in a transaction; a write outside one is refused (``app.db``): the
-mark is checked, not merely trusted. Saving the web session (a touch of
+session row in its transaction from the start: its view writes.) In a
+marked view, a use case that writes (``transaction``, e.g. ending an
+assisted session that expired) leaves this mode first and writes in a
+transaction; a write outside one is refused (``app.db``): the mark is
+checked, not merely trusted. Saving the web session (a touch of
 last_seen_at, a new CSRF token) rolls back first, so it writes in a
 transaction of its own.
 """

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.support.pages import csrf_token_in, soup_of
+from tests.support.statements import Sent, statements_sent
 
 RESIDENCE = {
     "region": "casablanca-settat",
@@ -132,3 +134,13 @@ def declaration(client: FlaskClient) -> dict[str, str]:
 
 def submit(client: FlaskClient) -> TestResponse:
     return client.post("/household/register/check", data=declaration(client))
+
+
+def statements_of_a_submit(app: Flask, client: FlaskClient) -> list[Sent]:
+    """Every section filled by the signed-in declarant, then the statements
+    the submit alone sent, in order (it must register: a 302)."""
+    fill_everything(client)
+    form = declaration(client)
+    with statements_sent(app) as sent:
+        assert client.post("/household/register/check", data=form).status_code == 302
+    return sent

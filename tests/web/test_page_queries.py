@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.models import Certificate
 from tests.support.login import login_as
 from tests.support.pages import csrf_token_in
-from tests.support.registration import declaration, fill_everything
+from tests.support.registration import statements_of_a_submit
 from tests.support.statements import statements_sent
 
 # The session row with its account (1), then what the page shows (the
@@ -52,11 +52,7 @@ def test_a_registration_is_submitted_in_five_statements(
 ) -> None:
     """Issue 15: round trips are a third of the submit's time."""
     login_as(client, "amina")
-    fill_everything(client)
-    form = declaration(client)
-    with statements_sent(app) as sent:
-        submitted = client.post("/household/register/check", data=form)
-    assert submitted.status_code == 302
+    sent = statements_of_a_submit(app, client)
     # The session and its account; the draft with its members' persons, the
     # household's id and the model in force; every row of the registration;
     # the audit chain's head (under its lock), then the audit record.

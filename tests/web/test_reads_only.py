@@ -12,7 +12,7 @@ from app.db import read_without_transaction, reading, transaction
 from app.models import Person
 from tests.support.login import login_as
 from tests.support.pages import CheckingClient
-from tests.support.registration import declaration, fill_everything
+from tests.support.registration import statements_of_a_submit
 from tests.support.statements import statements_sent
 
 READS_ONLY_PAGES = ("/score", "/household", "/me")
@@ -42,10 +42,7 @@ def test_a_post_reads_its_session_in_the_transaction_it_writes_in(
     app: Flask, client: CheckingClient, demo: None
 ) -> None:
     login_as(client, "amina")
-    fill_everything(client)
-    form = declaration(client)
-    with statements_sent(app) as sent:
-        assert client.post("/household/register/check", data=form).status_code == 302
+    sent = statements_of_a_submit(app, client)
     assert "web_sessions" in sent[0].statement
     assert all(s.in_transaction for s in sent), [s.statement[:60] for s in sent]
 
